@@ -1,0 +1,47 @@
+"""Reads about claims. Every selector takes the tenant: there is no unscoped claim query."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from claims.models import Claim, ClaimDocument, ClaimEvent
+from creditors.models import Account
+
+
+def claims_of(*, account: Account) -> QuerySet[Claim]:
+    return (
+        Claim.objects.filter(account=account)
+        .select_related("company", "debtor", "office")
+        .order_by("-created_at", "-id")
+    )
+
+
+def claims_with_history(*, account: Account) -> QuerySet[Claim]:
+    """Claims with invoices and events prefetched: a constant number of queries per page."""
+    return claims_of(account=account).prefetch_related(
+        "invoices",
+        Prefetch("events", queryset=ClaimEvent.objects.select_related("actor")),
+    )
+
+
+def claim_get(*, account: Account, code: str) -> Claim:
+    """The account's claim with this code; another account's claim does not exist (404)."""
+    claim = (
+        claims_with_history(account=account)
+        .prefetch_related("documents")
+        .filter(code=code.upper())
+        .first()
+    )
+    if claim is None:
+        raise Http404("No such claim.")
+    return claim
+
+
+def claim_document_get(*, account: Account, code: str, document_id: int) -> ClaimDocument:
+    document = (
+        ClaimDocument.objects.filter(account=account, claim__code=code.upper(), pk=document_id)
+        .select_related("claim")
+        .first()
+    )
+    if document is None:
+        raise Http404("No such document.")
+    return document

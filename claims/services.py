@@ -1,0 +1,540 @@
+"""Writes about claims. Every state change goes through `claim_transition`."""
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bailiffs.models import Office
+from claims import deadlines, eligibility
+from claims.codes import new_payment_reference, new_public_code
+from claims.models import (
+    Claim,
+    ClaimDocument,
+    ClaimEvent,
+    DocumentKind,
+    EligibilityVerdict,
+    Invoice,
+    SweepRun,
+)
+from claims.states import (
+    NOTES,
+    TERMINAL,
+    ActorKind,
+    State,
+    TransitionNotAllowed,
+    transition_get,
+)
+from creditors.models import Account, Company, User
+from debtors.models import Debtor
+
+
+@dataclass(frozen=True)
+class InvoiceInput:
+    number: str
+    issue_date: date
+    due_date: date
+    amount: Decimal
+    credit_notes: Decimal = Decimal("0.00")
+    periodic: bool = False
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a user in a role, or the platform itself (user None, kind SYSTEM)."""
+
+    kind: ActorKind
+    user: User | None = None
+
+
+SYSTEM = Actor(kind=ActorKind.SYSTEM)
+
+
+def _state_label(state: str) -> str:
+    return str(State(state).label)
+
+
+def _check_tenant(account: Account, claim: Claim) -> None:
+    if claim.account_id != account.pk:
+        raise TransitionNotAllowed("The claim does not belong to this account.")
+
+
+def _new_unique_identifiers() -> dict[str, str]:
+    return {"code": new_public_code(), "payment_reference": new_payment_reference()}
+
+
+@transaction.atomic
+def claim_create_draft(
+    *,
+    account: Account,
+    actor: User,
+    company: Company,
+    debtor: Debtor,
+    invoices: Sequence[InvoiceInput],
+    own_reference: str = "",
+    language: str | None = None,
+) -> Claim:
+    if company.account_id != account.pk or debtor.account_id != account.pk:
+        raise ValidationError({"company": [_("Unknown company or debtor for this account.")]})
+    own_reference = own_reference.strip()
+    if own_reference and Claim.objects.filter(
+        account=account, own_reference__iexact=own_reference
+    ).exists():
+        raise ValidationError(
+            {"own_reference": [_("This reference is already used by another claim.")]}
+        )
+    claim = Claim(
+        account=account,
+        company=company,
+        debtor=debtor,
+        own_reference=own_reference,
+        language=language or debtor.language,
+        state=State.DRAFT,
+        state_changed_at=timezone.now(),
+        created_by=actor,
+        **_new_unique_identifiers(),
+    )
+    claim.full_clean(exclude=["code", "payment_reference", "state_changed_at"])
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError:  # a code collision (50 random bits): draw again once
+        claim.pk = None
+        for key, value in _new_unique_identifiers().items():
+            setattr(claim, key, value)
+        claim.save()
+    invoice_rows = [
+        Invoice(account=account, claim=claim, **invoice.__dict__) for invoice in invoices
+    ]
+    for row in invoice_rows:
+        row.full_clean(exclude=["claim", "account"])
+    Invoice.objects.bulk_create(invoice_rows)
+    return claim
+
+
+def claim_transition(
+    *,
+    account: Account,
+    claim: Claim,
+    name: str,
+    actor: Actor,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
+) -> ClaimEvent:
+    """Move `claim` by the declared transition `name`, or raise and change nothing.
+
+    Race-safe by compare-and-swap: the UPDATE only matches while the row still holds the state
+    this caller read, so of two concurrent moves exactly one wins. The event row is written in
+    the same transaction.
+    """
+    _check_tenant(account, claim)
+    transition = transition_get(name)
+    if actor.kind not in transition.actors:
+        raise TransitionNotAllowed(
+            _("You may not do this (%(action)s) on a claim.") % {"action": name}
+        )
+    if claim.state not in transition.sources:
+        raise TransitionNotAllowed(
+            _("This action (%(action)s) is not possible while the claim is “%(state)s”.")
+            % {"action": name, "state": _state_label(claim.state)}
+        )
+    now = timezone.now()
+    fields: dict[str, Any] = {"state": transition.target, "state_changed_at": now}
+    if transition.target in TERMINAL:
+        fields["closed_at"] = now
+    fields.update(changes or {})
+    with transaction.atomic():
+        moved = Claim.objects.filter(pk=claim.pk, state=claim.state).update(**fields)
+        if moved != 1:
+            raise TransitionNotAllowed(_("The claim changed meanwhile; reload it and try again."))
+        event = ClaimEvent.objects.create(
+            account=account,
+            claim=claim,
+            name=name,
+            from_state=claim.state,
+            to_state=transition.target,
+            actor=actor.user,
+            actor_kind=actor.kind,
+            reason=reason,
+            data=data or {},
+            created_at=now,
+        )
+    for key, value in fields.items():
+        setattr(claim, key, value)
+    return event
+
+
+def claim_note(
+    *,
+    account: Account,
+    claim: Claim,
+    name: str,
+    actor: Actor,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> ClaimEvent:
+    """Record an event that does not move the claim (from == to)."""
+    _check_tenant(account, claim)
+    if name not in NOTES:
+        raise TransitionNotAllowed(f"Unknown note {name!r}.")
+    return ClaimEvent.objects.create(
+        account=account,
+        claim=claim,
+        name=name,
+        from_state=claim.state,
+        to_state=claim.state,
+        actor=actor.user,
+        actor_kind=actor.kind,
+        reason=reason,
+        data=data or {},
+        created_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def claim_submit(*, account: Account, actor: User, claim: Claim) -> Claim:
+    """Submit a draft: eligibility runs, then the claim awaits its advance or is rejected."""
+    result = eligibility.evaluate(claim=claim, on=timezone.localdate())
+    creditor = Actor(kind=ActorKind.CREDITOR, user=actor)
+    claim_transition(
+        account=account,
+        claim=claim,
+        name="submit",
+        actor=creditor,
+        data={"verdict": result.verdict, "reasons": result.reason_dicts()},
+        changes={
+            "submitted_at": timezone.now(),
+            "eligibility_verdict": result.verdict,
+            "eligibility_reasons": result.reason_dicts(),
+        },
+    )
+    if result.verdict == EligibilityVerdict.INELIGIBLE:
+        claim_transition(
+            account=account, claim=claim, name="reject", actor=SYSTEM, reason=result.summary()
+        )
+    else:
+        claim_transition(account=account, claim=claim, name="request_advance", actor=SYSTEM)
+    return claim
+
+
+@transaction.atomic
+def claim_record_advance(*, account: Account, actor: Actor, claim: Claim) -> Claim:
+    """The advance is received: accept at once, or queue for a person within the SLA."""
+    now = timezone.now()
+    if claim.eligibility_verdict == EligibilityVerdict.REVIEW:
+        due = deadlines.add_working_hours(now, settings.ACCEPTANCE_SLA_WORKING_HOURS)
+        claim_transition(
+            account=account,
+            claim=claim,
+            name="review_on_payment",
+            actor=actor,
+            changes={"advance_paid_at": now, "acceptance_due_at": due},
+        )
+    else:
+        claim_transition(
+            account=account,
+            claim=claim,
+            name="accept_on_payment",
+            actor=actor,
+            changes={"advance_paid_at": now},
+        )
+        _enqueue_hand_off(claim)
+    return claim
+
+
+def claim_accept(*, account: Account, actor: User, claim: Claim, reason: str = "") -> Claim:
+    claim_transition(
+        account=account,
+        claim=claim,
+        name="accept",
+        actor=Actor(kind=ActorKind.STAFF, user=actor),
+        reason=reason,
+    )
+    _enqueue_hand_off(claim)
+    return claim
+
+
+def _enqueue_hand_off(claim: Claim) -> None:
+    from claims.tasks import hand_off_claim
+
+    claim_id = claim.pk
+    transaction.on_commit(lambda: hand_off_claim.delay(claim_id))
+
+
+def claim_hand_off(*, account: Account, claim: Claim, office: Office, actor: Actor) -> Claim:
+    now = timezone.now()
+    due = deadlines.working_days_deadline(now, settings.SERVICE_SLA_WORKING_DAYS)
+    claim_transition(
+        account=account,
+        claim=claim,
+        name="hand_off",
+        actor=actor,
+        data={"office_id": office.pk, "office": office.name},
+        changes={"office": office, "handed_off_at": now, "service_due_at": due},
+    )
+    return claim
+
+
+def claim_record_solvency(
+    *, account: Account, claim: Claim, actor: User, score: int, threshold: int = 20
+) -> Claim:
+    """Record the bailiff's solvency score (0–100); below the threshold the creditor decides."""
+    if not 0 <= score <= 100:
+        raise ValidationError({"score": [_("The score must be between 0 and 100.")]})
+    bailiff = Actor(kind=ActorKind.BAILIFF, user=actor)
+    data = {"score": score, "threshold": threshold}
+    if score < threshold:
+        claim_transition(
+            account=account, claim=claim, name="solvency_doubtful", actor=bailiff, data=data
+        )
+    elif claim.state == State.WITH_BAILIFF:
+        claim_note(account=account, claim=claim, name="solvency_checked", actor=bailiff, data=data)
+    else:
+        raise TransitionNotAllowed(
+            _("The solvency check can only be recorded while the claim is with the bailiff.")
+        )
+    return claim
+
+
+def claim_serve_summons(*, account: Account, claim: Claim, actor: User, served_on: date) -> Claim:
+    """The summons is served: the one-month window of art. 1394/21 starts the next day."""
+    today = timezone.localdate()
+    if served_on > today:
+        raise ValidationError({"served_on": [_("The service date cannot be in the future.")]})
+    if claim.handed_off_at and served_on < timezone.localdate(claim.handed_off_at):
+        raise ValidationError(
+            {"served_on": [_("The service date cannot be before the hand-off to the office.")]}
+        )
+    window = deadlines.ios_window(served_on, conservative=settings.IOS_PV_CONSERVATIVE)
+    claim_transition(
+        account=account,
+        claim=claim,
+        name="serve_summons",
+        actor=Actor(kind=ActorKind.BAILIFF, user=actor),
+        data={"served_on": served_on.isoformat()},
+        changes=_window_fields(window),
+    )
+    return claim
+
+
+def _window_fields(window: deadlines.IosWindow) -> dict[str, Any]:
+    return {
+        "served_on": window.served_on,
+        "month_ends_on": window.month_ends_on,
+        "pv_earliest_on": window.pv_earliest_on,
+        "window_ends_at": window.pv_ready_at,
+    }
+
+
+def claim_grant_facilities(
+    *, account: Account, claim: Claim, actor: Actor, reason: str = ""
+) -> Claim:
+    """Payment facilities suspend the window; it resumes where it stood on a missed instalment."""
+    claim_transition(
+        account=account,
+        claim=claim,
+        name="grant_facilities",
+        actor=actor,
+        reason=reason,
+        changes={"suspended_on": timezone.localdate()},
+    )
+    return claim
+
+
+def claim_miss_instalment(*, account: Account, claim: Claim, actor: Actor) -> Claim:
+    if claim.served_on is None or claim.month_ends_on is None or claim.suspended_on is None:
+        raise TransitionNotAllowed(_("This claim has no suspended window to resume."))
+    window = deadlines.resumed_window(
+        served_on=claim.served_on,
+        month_ends_on=claim.month_ends_on,
+        suspended_on=claim.suspended_on,
+        resumed_on=timezone.localdate(),
+        conservative=settings.IOS_PV_CONSERVATIVE,
+    )
+    claim_transition(
+        account=account,
+        claim=claim,
+        name="miss_instalment",
+        actor=actor,
+        data={"month_ends_on": window.month_ends_on.isoformat()},
+        changes={**_window_fields(window), "suspended_on": None},
+    )
+    return claim
+
+
+@dataclass
+class SweepResult:
+    moved: int = 0
+    flagged: int = 0
+    chunks: int = 0
+    details: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _DueRule:
+    """One question the sweep asks: which claims in `state` have `due_field` passed?"""
+
+    name: str
+    state: State
+    target: State
+    due_field: str
+    flag_field: str | None
+    reason: str
+
+
+DUE_RULES: tuple[_DueRule, ...] = (
+    _DueRule(
+        "window_elapsed",
+        State.SUMMONS_SERVED,
+        State.READY_FOR_PV,
+        "window_ends_at",
+        None,
+        "The month after service and the period before the PV have passed (art. 1394/24).",
+    ),
+    _DueRule(
+        "acceptance_sla_breached",
+        State.IN_REVIEW,
+        State.IN_REVIEW,
+        "acceptance_due_at",
+        "acceptance_sla_breached_at",
+        "Not reviewed within the acceptance SLA.",
+    ),
+    _DueRule(
+        "service_sla_breached",
+        State.WITH_BAILIFF,
+        State.WITH_BAILIFF,
+        "service_due_at",
+        "service_sla_breached_at",
+        "The summons was not served within the service SLA.",
+    ),
+)
+
+
+def _sweep_chunk(rule: _DueRule, *, now: datetime, limit: int) -> int:
+    """Move (or flag) at most `limit` due claims in one short transaction.
+
+    SKIP LOCKED lets concurrent sweeps take disjoint chunks; the state condition on the UPDATE
+    keeps it a compare-and-swap on databases without row locks (SQLite serialises writers).
+    """
+    with transaction.atomic():
+        due = Claim.objects.select_for_update(skip_locked=True).filter(
+            state=rule.state, **{f"{rule.due_field}__lte": now}
+        )
+        if rule.flag_field:
+            due = due.filter(**{f"{rule.flag_field}__isnull": True})
+        rows = list(due.order_by(rule.due_field).values_list("id", "account_id")[:limit])
+        if not rows:
+            return 0
+        changes: dict[str, Any] = (
+            {rule.flag_field: now}
+            if rule.flag_field
+            else {"state": rule.target, "state_changed_at": now}
+        )
+        updated = Claim.objects.filter(id__in=[row[0] for row in rows], state=rule.state).update(
+            **changes
+        )
+        if updated != len(rows):  # cannot happen under the row locks; never write a false event
+            raise TransitionNotAllowed("Claims changed under the sweep's locks.")
+        ClaimEvent.objects.bulk_create(
+            ClaimEvent(
+                account_id=account_id,
+                claim_id=claim_id,
+                name=rule.name,
+                from_state=rule.state,
+                to_state=rule.target,
+                actor_kind=ActorKind.SYSTEM,
+                reason=rule.reason,
+                created_at=now,
+            )
+            for claim_id, account_id in rows
+        )
+    return len(rows)
+
+
+def claim_sweep_due(*, now: datetime | None = None, chunk_size: int | None = None) -> SweepResult:
+    """Move every claim whose deadline has passed, in chunks, one event per claim."""
+    started = timezone.now()
+    now = now or started
+    limit = chunk_size or settings.SWEEP_CHUNK_SIZE
+    result = SweepResult()
+    for rule in DUE_RULES:
+        done = 0
+        while True:
+            count = _sweep_chunk(rule, now=now, limit=limit)
+            done += count
+            result.chunks += 1 if count else 0
+            if count < limit:
+                break
+        result.details[rule.name] = done
+        if rule.flag_field:
+            result.flagged += done
+        else:
+            result.moved += done
+    SweepRun.objects.create(
+        started_at=started, finished_at=timezone.now(), moved=result.moved, flagged=result.flagged
+    )
+    return result
+
+
+# Magic numbers of the three accepted types; the declared type and the name are not trusted.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    return next((kind for magic, kind in _SIGNATURES if head.startswith(magic)), None)
+
+
+def claim_document_add(
+    *, account: Account, actor: User, claim: Claim, kind: str, upload: UploadedFile
+) -> ClaimDocument:
+    """Store an uploaded PDF, PNG or JPEG (at most CLAIM_DOCUMENT_MAX_BYTES) on the claim."""
+    _check_tenant(account, claim)
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": [_("Choose invoice, terms or reminder.")]})
+    if upload.size is None or upload.size > settings.CLAIM_DOCUMENT_MAX_BYTES:
+        limit = settings.CLAIM_DOCUMENT_MAX_BYTES // (1024 * 1024)
+        raise ValidationError({"file": [_("The file is larger than %(mb)s MB.") % {"mb": limit}]})
+    upload.seek(0)
+    content_type = sniff_content_type(upload.read(16))
+    if content_type is None:
+        raise ValidationError({"file": [_("Only PDF, PNG or JPEG files are accepted.")]})
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        document = ClaimDocument(
+            account=account,
+            claim=claim,
+            kind=kind,
+            original_name=(upload.name or "document")[-200:],
+            content_type=content_type,
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            uploaded_by=actor,
+        )
+        document.file.save("upload", upload, save=False)
+        document.save()
+        claim_note(
+            account=account,
+            claim=claim,
+            name="document_added",
+            actor=Actor(kind=ActorKind.CREDITOR, user=actor),
+            data={"document_id": document.pk, "kind": kind, "sha256": document.sha256},
+        )
+    return document

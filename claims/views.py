@@ -1,0 +1,50 @@
+"""Creditor pages for claims (the portal grows them in issue 6)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from claims.api import document_response
+from claims.selectors import claim_document_get, claim_get, claims_of
+from claims.states import allowed_transitions
+from creditors.models import Membership
+from creditors.selectors import current_membership
+
+PAGE_SIZE = 50
+
+
+def _membership_or_404(request: HttpRequest) -> Membership:
+    membership = current_membership(request)
+    if membership is None:
+        raise Http404("You are not a member of a creditor account.")
+    return membership
+
+
+@login_required
+def claim_list(request: HttpRequest) -> HttpResponse:
+    membership = _membership_or_404(request)
+    claims = claims_of(account=membership.account).prefetch_related("invoices")
+    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "claims/list.html", {"page": page, "membership": membership}
+    )
+
+
+@login_required
+def claim_detail(request: HttpRequest, code: str) -> HttpResponse:
+    membership = _membership_or_404(request)
+    claim = claim_get(account=membership.account, code=code)
+    actions = allowed_transitions(claim.state) if membership.can_write else []
+    return render(
+        request,
+        "claims/detail.html",
+        {"claim": claim, "membership": membership, "actions": actions},
+    )
+
+
+@login_required
+def claim_document_download(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    membership = _membership_or_404(request)
+    document = claim_document_get(account=membership.account, code=code, document_id=document_id)
+    return document_response(document)

@@ -1,0 +1,1 @@
+"""api of the fees app (money lands in issue 4)."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FeesConfig(AppConfig):
+    name = "fees"
+    verbose_name = "Fees, interest and ledger"

@@ -1,0 +1,1 @@
+"""models of the fees app (money lands in issue 4)."""

@@ -1,0 +1,1 @@
+"""selectors of the fees app (money lands in issue 4)."""

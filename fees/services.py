@@ -1,0 +1,1 @@
+"""services of the fees app (money lands in issue 4)."""

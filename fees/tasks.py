@@ -1,0 +1,1 @@
+"""tasks of the fees app (money lands in issue 4)."""

@@ -1,0 +1,1 @@
+"""views of the fees app (money lands in issue 4)."""

@@ -1,0 +1,44 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from claims import api as claims_api
+from ios_platform import views
+
+api_v1 = [
+    path("claims", claims_api.ClaimListApi.as_view(), name="claims"),
+    path("claims/<str:code>", claims_api.ClaimDetailApi.as_view(), name="claim"),
+    path(
+        "claims/<str:code>/documents",
+        claims_api.ClaimDocumentListApi.as_view(),
+        name="claim-documents",
+    ),
+    path(
+        "claims/<str:code>/documents/<int:document_id>",
+        claims_api.ClaimDocumentDownloadApi.as_view(),
+        name="claim-document",
+    ),
+    path(
+        "calculator/deadlines",
+        claims_api.DeadlinesCalculatorApi.as_view(),
+        name="calculator-deadlines",
+    ),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("claims/", include("claims.urls")),
+    prefix_default_language=False,
+)
