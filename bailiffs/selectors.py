@@ -14,7 +14,9 @@ def office_for_postal_code(postal_code: str) -> Office | None:
         return None
     code = int(postal_code)
     return (
-        Office.objects.filter(coverage__postal_code_from__lte=code, coverage__postal_code_to__gte=code)
+        Office.objects.filter(
+            coverage__postal_code_from__lte=code, coverage__postal_code_to__gte=code
+        )
         .annotate(open_claims=Count("claims", filter=Q(claims__state__in=list(WITH_OFFICE))))
         .annotate(
             load=Cast(F("open_claims"), FloatField())

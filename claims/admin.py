@@ -28,8 +28,9 @@ class InvoiceInline(admin.TabularInline[Invoice, Claim]):
 class EventInline(ReadOnlyAdminMixin, admin.TabularInline[ClaimEvent, Claim]):
     model = ClaimEvent
     extra = 0
-    fields = ["created_at", "name", "from_state", "to_state", "actor", "actor_kind", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at", "name", "from_state", "to_state", "actor", "actor_kind", "reason",
+    )  # fmt: skip
 
 
 @admin.register(Claim)

@@ -207,3 +207,6 @@ class SweepRun(models.Model):
 
     class Meta:
         get_latest_by = "finished_at"
+
+    def __str__(self) -> str:
+        return f"sweep at {self.finished_at:%Y-%m-%d %H:%M:%S}: {self.moved} moved"

@@ -86,9 +86,10 @@ def claim_create_draft(
     if company.account_id != account.pk or debtor.account_id != account.pk:
         raise ValidationError({"company": [_("Unknown company or debtor for this account.")]})
     own_reference = own_reference.strip()
-    if own_reference and Claim.objects.filter(
-        account=account, own_reference__iexact=own_reference
-    ).exists():
+    if (
+        own_reference
+        and Claim.objects.filter(account=account, own_reference__iexact=own_reference).exists()
+    ):
         raise ValidationError(
             {"own_reference": [_("This reference is already used by another claim.")]}
         )

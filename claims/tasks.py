@@ -30,7 +30,9 @@ def hand_off_claim(claim_id: int) -> str:
         return "already handed off"  # idempotent: a second delivery does nothing
     office = office_for_postal_code(claim.debtor.postal_code)
     if office is None:
-        logger.warning("no office covers postal code %s (claim %s)", claim.debtor.postal_code, claim)
+        logger.warning(
+            "no office covers postal code %s (claim %s)", claim.debtor.postal_code, claim
+        )
         return "no office"
     claim_hand_off(account=claim.account, claim=claim, office=office, actor=SYSTEM)
     return "handed off"

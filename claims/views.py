@@ -26,9 +26,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     membership = _membership_or_404(request)
     claims = claims_of(account=membership.account).prefetch_related("invoices")
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "claims/list.html", {"page": page, "membership": membership}
-    )
+    return render(request, "claims/list.html", {"page": page, "membership": membership})
 
 
 @login_required

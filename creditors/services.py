@@ -38,9 +38,7 @@ def company_create(*, account: Account, actor: User, **fields: str) -> Company:
     return company
 
 
-def api_token_create(
-    *, user: User, account: Account | None, name: str
-) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, account: Account | None, name: str) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is never stored nor shown again."""
     secret = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(

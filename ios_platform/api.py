@@ -14,9 +14,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """400 `{"field": ["message", ...]}` for validation, 409 for an illegal state change."""
     if isinstance(exc, DjangoValidationError):
         body = (
-            exc.message_dict
-            if hasattr(exc, "error_dict")
-            else {"non_field_errors": exc.messages}
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, TransitionNotAllowed):

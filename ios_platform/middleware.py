@@ -1,7 +1,7 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
@@ -32,5 +32,5 @@ class ApiLanguageMiddleware:
         if request.path_info.startswith("/api/"):
             language = language_from_accept_header(request.headers.get("Accept-Language", ""))
             translation.activate(language)
-            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = language
         return self.get_response(request)

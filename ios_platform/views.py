@@ -1,7 +1,6 @@
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
-from django.http import HttpResponseRedirect
 
 from claims.models import SweepRun
 

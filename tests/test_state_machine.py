@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from claims.demo import PATHS
+from claims.management.commands.state_diagram import diagram_document
 from claims.models import Claim, ClaimEvent
 from claims.services import Actor, claim_transition
-from claims.management.commands.state_diagram import diagram_document
 from claims.states import TRANSITIONS, ActorKind, State, TransitionNotAllowed
 from tests.conftest import World
 

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         account, created = seed_demo()
         verb = "Created" if created else "Kept the existing"
-        self.stdout.write(f"{verb} demo account '{account.name}' with {account.claims.count()} claims.")
+        self.stdout.write(
+            f"{verb} demo account '{account.name}' with {account.claims.count()} claims."
+        )
         self.stdout.write("Demo logins:")
         for login in demo_logins():
             self.stdout.write(f"  {login.role:<24} {login.email:<22} {login.password}")
