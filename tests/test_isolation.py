@@ -1,0 +1,191 @@
+"""Every URL pattern, as every kind of user: another tenant's object answers 404.
+
+The test walks the URL resolver and fails on a pattern it has no expectation for, so a new
+endpoint cannot ship without saying who may see it.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from claims.models import Claim, ClaimDocument
+from claims.services import claim_document_add
+from tests.conftest import World
+
+ROLES = ("anonymous", "owner", "member", "read_only", "bailiff", "staff", "outsider")
+TENANT = {"owner", "member", "read_only"}
+NOT_TENANT = {"bailiff", "staff", "outsider"}
+
+
+@dataclass(frozen=True)
+class Expect:
+    """The answer each role gets; `method` and `data` say how the pattern is called."""
+
+    statuses: dict[str, int]
+    method: str = "get"
+    data: dict[str, str] | None = None
+
+
+def _tenant_only(anonymous: int, tenant: int = 200, method: str = "get") -> Expect:
+    """Members of the owning account get `tenant`; everyone else is told it does not exist."""
+    statuses = {"anonymous": anonymous} | dict.fromkeys(TENANT, tenant)
+    return Expect(statuses | dict.fromkeys(NOT_TENANT, 404), method=method)
+
+
+def _everyone(status: int, method: str = "get", data: dict[str, str] | None = None) -> Expect:
+    return Expect(dict.fromkeys(ROLES, status), method=method, data=data)
+
+
+EXPECTATIONS: dict[str, Expect] = {
+    "healthz": _everyone(200),
+    "schema": _everyone(200),
+    "api-docs": _everyone(200),
+    "login": _everyone(200),
+    "logout": _everyone(302, method="post"),
+    "home": _everyone(302),
+    # A list shows the caller's own account: an outsider sees B's list, never A's claims.
+    "api:claims": Expect(
+        {
+            "anonymous": 401,
+            **dict.fromkeys(TENANT, 200),
+            "outsider": 200,
+            "bailiff": 404,
+            "staff": 404,
+        }
+    ),  # fmt: skip
+    "claims:list": Expect(
+        {
+            "anonymous": 302,
+            **dict.fromkeys(TENANT, 200),
+            "outsider": 200,
+            "bailiff": 404,
+            "staff": 404,
+        }
+    ),  # fmt: skip
+    "api:claim": _tenant_only(401),
+    "api:claim-document": _tenant_only(401),
+    "claims:detail": _tenant_only(302),
+    "claims:document": _tenant_only(302),
+    # An empty upload: members get the 400 naming the field, read-only members a 403.
+    "api:claim-documents": Expect(
+        {"anonymous": 401, "owner": 400, "member": 400, "read_only": 403}
+        | dict.fromkeys(NOT_TENANT, 404),
+        method="post",
+    ),
+    "api:calculator-deadlines": _everyone(200, data={"served_on": "2025-01-15"}),
+}
+
+
+def _walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry, inner)
+        else:
+            yield f"{namespace}{entry.name or ''}", entry
+
+
+def _kwargs(pattern: URLPattern, claim: Claim, document: ClaimDocument) -> dict[str, object]:
+    names = set(pattern.pattern.regex.groupindex)
+    values: dict[str, object] = {
+        "code": claim.code,
+        "document_id": document.pk,
+        "object_id": str(claim.pk),
+        "id": str(claim.pk),  # the password-change page of a user (any id answers)
+        "app_label": "claims",
+        "content_type_id": ContentType.objects.get_for_model(Claim).pk,
+        "url": "no-such-page/",
+    }
+    return {name: values[name] for name in names}
+
+
+class Clients:
+    """A fresh client per request, so that calling the logout page logs nobody else out."""
+
+    def __init__(self, world: World) -> None:
+        self.users = {
+            "owner": world.owner, "member": world.member, "read_only": world.read_only,
+            "bailiff": world.bailiff, "staff": world.staff, "outsider": world.outsider,
+        }  # fmt: skip
+
+    def __getitem__(self, role: str) -> Client:
+        client = Client()
+        if role in self.users:
+            client.force_login(self.users[role])
+        return client
+
+
+@pytest.fixture
+def clients(world: World) -> Clients:
+    return Clients(world)
+
+
+@pytest.mark.django_db
+def test_every_url_pattern_as_every_role(world: World, clients: Clients) -> None:
+    world.staff.is_superuser = True
+    world.staff.save()
+    claim = world.draft(reference="A-1")
+    world.draft(account=world.other_account, reference="B-1")
+    document = claim_document_add(
+        account=world.account, actor=world.owner, claim=claim, kind="invoice",
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test", "application/pdf"),
+    )  # fmt: skip
+    failures: list[str] = []
+    for name, pattern in _walk(get_resolver()):
+        if name.startswith("admin:"):
+            failures += _check_admin(name, pattern, claim, document, clients)
+            continue
+        expect = EXPECTATIONS.get(name)
+        if expect is None:
+            failures.append(f"{name or pattern.pattern}: no expectation; add one to this test")
+            continue
+        path = reverse(name, kwargs=_kwargs(pattern, claim, document))
+        for role in ROLES:
+            response = getattr(clients[role], expect.method)(path, expect.data or {})
+            if response.status_code != expect.statuses[role]:
+                failures.append(f"{name} as {role}: {response.status_code}")
+            elif role == "outsider" and claim.code.encode() in response.content:
+                failures.append(f"{name} as outsider shows another tenant's claim")
+    assert failures == []
+
+
+# History is never written through the admin, not even by staff.
+READ_ONLY_ADMIN = (
+    "admin:claims_claimevent_",
+    "admin:claims_claimdocument_",
+    "admin:claims_sweeprun_",
+)
+WRITES = ("_add", "_delete")
+
+
+def _check_admin(
+    name: str,
+    pattern: URLPattern,
+    claim: Claim,
+    document: ClaimDocument,
+    clients: Clients,
+) -> list[str]:
+    """The admin is for staff: everyone else is sent to its login page or refused."""
+    if pattern.name is None:  # the admin's catch-all
+        path = "/admin/no-such-page/"
+    else:
+        path = reverse(name, kwargs=_kwargs(pattern, claim, document))
+    failures = []
+    for role in ROLES:
+        method = "post" if name == "admin:logout" else "get"
+        status = getattr(clients[role], method)(path).status_code
+        if role == "staff":
+            read_only_write = name.startswith(READ_ONLY_ADMIN) and name.endswith(WRITES)
+            if status >= 500 or (read_only_write and status != 403):
+                failures.append(f"{name} as staff: {status}")
+        elif name == "admin:login":
+            if status != 200:
+                failures.append(f"{name} as {role}: {status}")
+        elif status not in {302, 404}:
+            failures.append(f"{name} as {role}: {status}")
+    return failures
