@@ -1,0 +1,96 @@
+"""Creditor pages /claims/ and /claims/<code>/, login, healthz."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from claims.services import claim_sweep_due
+from claims.states import State
+from tests.conftest import World
+
+
+@pytest.mark.django_db
+def test_login_page_and_login(world: World) -> None:
+    client = Client()
+    assert client.get("/accounts/login/").status_code == 200
+    response = client.post(
+        "/accounts/login/", {"username": "owner@a.test", "password": "pw-123456789"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/claims/"
+    assert client.get("/claims/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_wrong_password_shows_the_error_next_to_the_form(world: World) -> None:
+    response = Client().post("/accounts/login/", {"username": "owner@a.test", "password": "x"})
+    assert response.status_code == 200
+    assert b'role="alert"' in response.content
+
+
+@pytest.mark.django_db
+def test_claim_list_shows_own_claims_with_constant_queries(world: World) -> None:
+    client = world.client_for(world.read_only)
+    world.claim_in(State.SUMMONS_SERVED)
+    theirs = world.draft(account=world.other_account)
+    with CaptureQueriesContext(connection) as one:
+        response = client.get("/claims/")
+    assert response.status_code == 200
+    assert theirs.code.encode() not in response.content
+    for _ in range(6):
+        world.claim_in(State.SUMMONS_SERVED)
+    with CaptureQueriesContext(connection) as seven:
+        response = client.get("/claims/")
+    assert response.content.count(b"Summons served") == 7
+    assert len(seven) == len(one)
+
+
+@pytest.mark.django_db
+def test_claim_detail_shows_history_and_deadlines(world: World) -> None:
+    claim = world.claim_in(State.SUMMONS_SERVED)
+    response = world.client_for(world.member).get(f"/claims/{claim.code}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert claim.code in html
+    assert "Summons served" in html
+    assert "PV possible from" in html
+    assert "serve_summons" in html  # the history names each step
+    assert "Possible next steps" in html
+
+
+@pytest.mark.django_db
+def test_read_only_member_sees_no_actions(world: World) -> None:
+    claim = world.claim_in(State.SUMMONS_SERVED)
+    html = world.client_for(world.read_only).get(f"/claims/{claim.code}/").content.decode()
+    assert "Possible next steps" not in html
+
+
+@pytest.mark.django_db
+def test_another_tenants_claim_page_is_404(world: World) -> None:
+    theirs = world.draft(account=world.other_account)
+    assert world.client_for(world.owner).get(f"/claims/{theirs.code}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_pages_exist_in_dutch_and_french(world: World) -> None:
+    client = world.client_for(world.owner)
+    assert client.get("/nl/claims/").status_code == 200
+    assert client.get("/fr/claims/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login() -> None:
+    response = Client().get("/claims/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_last_sweep() -> None:
+    client = Client()
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok"
+    assert body["last_sweep_at"] is None
+    claim_sweep_due()
+    assert client.get("/healthz").json()["last_sweep_at"] is not None
