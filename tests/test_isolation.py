@@ -57,7 +57,7 @@ EXPECTATIONS: dict[str, Expect] = {
             "bailiff": 404,
             "staff": 404,
         }
-    ),  # fmt: skip
+    ),
     "claims:list": Expect(
         {
             "anonymous": 302,
@@ -66,7 +66,7 @@ EXPECTATIONS: dict[str, Expect] = {
             "bailiff": 404,
             "staff": 404,
         }
-    ),  # fmt: skip
+    ),
     "api:claim": _tenant_only(401),
     "api:claim-document": _tenant_only(401),
     "claims:detail": _tenant_only(302),
