@@ -3,8 +3,8 @@
 
 find_python() {
   local candidate
-  for candidate in "${PYTHON:-}" python3.13 python3.12 \
-      "$HOME"/.pyenv/versions/3.13*/bin/python "$HOME"/.pyenv/versions/3.12*/bin/python python3; do
+  for candidate in "${PYTHON:-}" python3.12 "$HOME"/.pyenv/versions/3.12*/bin/python \
+      python3.13 "$HOME"/.pyenv/versions/3.13*/bin/python python3; do
     [ -n "$candidate" ] || continue
     command -v "$candidate" >/dev/null 2>&1 || [ -x "$candidate" ] || continue
     if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then

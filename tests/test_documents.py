@@ -1,14 +1,17 @@
 """Uploaded documents: PDF, PNG or JPEG sniffed from the content, at most 10 MB, private."""
 
 import hashlib
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 from claims.models import ClaimDocument, ClaimEvent
 from creditors.models import User
 from tests.conftest import World
+
+if TYPE_CHECKING:  # the stubs name the test client's response type; Django does not export it
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -17,7 +20,7 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 def _upload(
     world: World, user: User, code: str, name: str, content: bytes, kind: str = "invoice"
-) -> TestResponse:
+) -> "TestResponse":
     client = world.client_for(user)
     return client.post(
         f"/api/v1/claims/{code}/documents",
