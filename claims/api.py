@@ -16,8 +16,9 @@ from rest_framework.views import APIView
 
 from claims import deadlines
 from claims.models import Claim, ClaimDocument, ClaimEvent, DocumentKind, Invoice
-from claims.selectors import claim_document_get, claim_get, claims_with_history
+from claims.selectors import claim_document_get, claim_get, claims_search, claims_with_history
 from claims.services import claim_document_add
+from claims.states import State
 from creditors.models import Membership, User
 from creditors.selectors import current_membership
 
@@ -95,13 +96,26 @@ def require_membership(request: Request) -> Membership:
 class ClaimListApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=ClaimSerializer(many=True), summary="Claims of the current account")
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("search", str, description="own reference, debtor or invoice number"),
+            OpenApiParameter("state", str, enum=State.values),
+        ],
+        responses=ClaimSerializer(many=True),
+        summary="Claims of the current account",
+    )
     def get(self, request: Request) -> Response:
         membership = require_membership(request)
-        paginator = self.settings.DEFAULT_PAGINATION_CLASS()
-        page = paginator.paginate_queryset(
-            claims_with_history(account=membership.account), request, view=self
+        state = request.query_params.get("state", "")
+        if state and state not in State.values:
+            raise serializers.ValidationError({"state": [_("Unknown state.")]})
+        claims = claims_search(
+            claims_with_history(account=membership.account),
+            query=request.query_params.get("search", ""),
+            state=state,
         )
+        paginator = self.settings.DEFAULT_PAGINATION_CLASS()
+        page = paginator.paginate_queryset(claims, request, view=self)
         return paginator.get_paginated_response(ClaimSerializer(page, many=True).data)
 
 

@@ -1,9 +1,9 @@
 """Reads about claims. Every selector takes the tenant: there is no unscoped claim query."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from claims.models import Claim, ClaimDocument, ClaimEvent
+from claims.models import Claim, ClaimDocument, ClaimEvent, Invoice
 from creditors.models import Account
 
 
@@ -21,6 +21,22 @@ def claims_with_history(*, account: Account) -> QuerySet[Claim]:
         "invoices",
         Prefetch("events", queryset=ClaimEvent.objects.select_related("actor")),
     )
+
+
+def claims_search(claims: QuerySet[Claim], *, query: str = "", state: str = "") -> QuerySet[Claim]:
+    """Narrow an account's claims by own reference, debtor name or invoice number, and state."""
+    query = query.strip()
+    if query:
+        invoice_matches = Invoice.objects.filter(claim=OuterRef("pk"), number__icontains=query)
+        claims = claims.filter(
+            Q(own_reference__icontains=query)
+            | Q(debtor__name__icontains=query)
+            | Q(code=query.upper())
+            | Exists(invoice_matches)
+        )
+    if state:
+        claims = claims.filter(state=state)
+    return claims
 
 
 def claim_get(*, account: Account, code: str) -> Claim:

@@ -6,10 +6,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from claims.api import document_response
-from claims.selectors import claim_document_get, claim_get, claims_of
+from claims.selectors import claim_document_get, claim_get, claims_of, claims_search
 from claims.states import allowed_transitions
 from creditors.models import Membership
-from creditors.selectors import current_membership
+from creditors.selectors import current_membership, memberships_of
 
 PAGE_SIZE = 50
 
@@ -24,9 +24,18 @@ def _membership_or_404(request: HttpRequest) -> Membership:
 @login_required
 def claim_list(request: HttpRequest) -> HttpResponse:
     membership = _membership_or_404(request)
-    claims = claims_of(account=membership.account).prefetch_related("invoices")
-    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "claims/list.html", {"page": page, "membership": membership})
+    query = request.GET.get("q", "")
+    claims = claims_search(claims_of(account=membership.account), query=query)
+    page = Paginator(claims.prefetch_related("invoices"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "query": query,
+        "membership": membership,
+        "memberships": memberships_of(user=request.user),  # type: ignore[arg-type]
+    }
+    return render(request, "claims/list.html", context)
 
 
 @login_required

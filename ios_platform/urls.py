@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from claims import api as claims_api
+from creditors import views as creditor_views
 from ios_platform import views
 
 api_v1 = [
@@ -39,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/switch/", creditor_views.account_switch, name="account-switch"),
     path("claims/", include("claims.urls")),
     prefix_default_language=False,
 )

@@ -17,6 +17,7 @@ from claims.models import Claim, ClaimDocument
 from claims.services import claim_document_add
 from tests.conftest import World
 
+ACCOUNT_A = "<id of account A>"  # filled in when the test knows it
 ROLES = ("anonymous", "owner", "member", "read_only", "bailiff", "staff", "outsider")
 TENANT = {"owner", "member", "read_only"}
 NOT_TENANT = {"bailiff", "staff", "outsider"}
@@ -48,6 +49,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "login": _everyone(200),
     "logout": _everyone(302, method="post"),
     "home": _everyone(302),
+    # Switching to account A: its members may; anyone else is told it does not exist.
+    "account-switch": Expect(
+        {"anonymous": 302} | dict.fromkeys(TENANT, 302) | dict.fromkeys(NOT_TENANT, 404),
+        method="post",
+        data={"account": ACCOUNT_A},
+    ),
     # A list shows the caller's own account: an outsider sees B's list, never A's claims.
     "api:claims": Expect(
         {
@@ -146,7 +153,9 @@ def test_every_url_pattern_as_every_role(world: World, clients: Clients) -> None
             continue
         path = reverse(name, kwargs=_kwargs(pattern, claim, document))
         for role in ROLES:
-            response = getattr(clients[role], expect.method)(path, expect.data or {})
+            data = {k: str(world.account.pk) if v == ACCOUNT_A else v for k, v in
+                    (expect.data or {}).items()}  # fmt: skip
+            response = getattr(clients[role], expect.method)(path, data)
             if response.status_code != expect.statuses[role]:
                 failures.append(f"{name} as {role}: {response.status_code}")
             elif role == "outsider" and claim.code.encode() in response.content:

@@ -94,3 +94,50 @@ def test_healthz_reports_the_last_sweep() -> None:
     assert body["last_sweep_at"] is None
     claim_sweep_due()
     assert client.get("/healthz").json()["last_sweep_at"] is not None
+
+
+@pytest.mark.django_db
+def test_search_by_reference_debtor_or_invoice_number(world: World) -> None:
+    first = world.draft(reference="PO-7781")
+    second = world.draft(reference="OTHER")
+    client = world.client_for(world.owner)
+    html = client.get("/claims/?q=po-77").content.decode()
+    assert first.code in html and second.code not in html
+    body = client.get("/api/v1/claims?search=inv-1").json()
+    assert body["count"] == 2  # both carry invoice INV-1
+    body = client.get("/api/v1/claims?search=schrijnwerkerij").json()
+    assert body["count"] == 2
+    assert client.get("/api/v1/claims?search=nothing-like-this").json()["count"] == 0
+    theirs = world.draft(account=world.other_account, reference="PO-7781")
+    assert theirs.code not in client.get("/claims/?q=PO-7781").content.decode()
+
+
+@pytest.mark.django_db
+def test_filter_by_state_and_bad_state_is_a_400(world: World) -> None:
+    world.claim_in(State.PAID)
+    world.draft()
+    client = world.client_for(world.owner)
+    assert client.get("/api/v1/claims?state=paid").json()["count"] == 1
+    response = client.get("/api/v1/claims?state=nonsense")
+    assert response.status_code == 400
+    assert list(response.json()) == ["state"]
+
+
+@pytest.mark.django_db
+def test_a_user_in_two_accounts_switches_between_them(world: World) -> None:
+    from creditors.models import Role
+    from creditors.services import membership_add
+
+    membership_add(account=world.other_account, actor=world.outsider, user=world.owner,
+                   role=Role.READ_ONLY)  # fmt: skip
+    mine = world.draft(reference="A-CLAIM")
+    theirs = world.draft(account=world.other_account, reference="B-CLAIM")
+    client = world.client_for(world.owner)
+    assert mine.code in client.get("/claims/").content.decode()
+    response = client.post("/accounts/switch/", {"account": world.other_account.pk})
+    assert response.status_code == 302
+    html = client.get("/claims/").content.decode()
+    assert theirs.code in html and mine.code not in html
+    assert client.get(f"/api/v1/claims/{theirs.code}").status_code == 200
+    assert client.get(f"/claims/{mine.code}/").status_code == 404  # not in the chosen account
+    assert client.post("/accounts/switch/", {"account": "x"}).status_code == 404
