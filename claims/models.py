@@ -37,6 +37,13 @@ class Claim(models.Model):
         max_length=12, choices=EligibilityVerdict.choices, blank=True
     )
     eligibility_reasons = models.JSONField(default=list, blank=True)
+    eligibility_register_date = models.DateField(
+        null=True, blank=True, help_text="Snapshot date of the register the check used."
+    )
+    review_flag = models.CharField(
+        max_length=40, blank=True, help_text="A finding that asks staff to look again."
+    )
+    review_flagged_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     advance_paid_at = models.DateTimeField(null=True, blank=True)
     office = models.ForeignKey(

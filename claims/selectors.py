@@ -1,9 +1,10 @@
 """Reads about claims. Every selector takes the tenant: there is no unscoped claim query."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from claims.models import Claim, ClaimDocument, ClaimEvent, Invoice
+from claims.states import State
 from creditors.models import Account
 
 
@@ -44,6 +45,32 @@ def claim_get(*, account: Account, code: str) -> Claim:
     claim = (
         claims_with_history(account=account)
         .prefetch_related("documents")
+        .filter(code=code.upper())
+        .first()
+    )
+    if claim is None:
+        raise Http404("No such claim.")
+    return claim
+
+
+def review_queue() -> QuerySet[Claim]:
+    """Claims staff must look at (in review, or flagged by a register change), oldest SLA first.
+
+    Staff work across tenants, so this selector alone is not scoped to an account.
+    """
+    return (
+        Claim.objects.filter(Q(state=State.IN_REVIEW) | ~Q(review_flag=""))
+        .select_related("account", "company", "debtor")
+        .order_by(F("acceptance_due_at").asc(nulls_last=True), "review_flagged_at", "pk")
+    )
+
+
+def review_claim_get(*, code: str) -> Claim:
+    claim = (
+        Claim.objects.select_related("account", "company", "debtor")
+        .prefetch_related(
+            "invoices", Prefetch("events", queryset=ClaimEvent.objects.select_related("actor"))
+        )
         .filter(code=code.upper())
         .first()
     )

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bailiffs.models import Office
@@ -202,26 +202,55 @@ def claim_note(
     )
 
 
+def claim_facts(claim: Claim, *, on: date) -> eligibility.ClaimFacts:
+    """What the eligibility service needs to know about a stored claim."""
+    debtor = claim.debtor
+    return eligibility.ClaimFacts(
+        creditor_country=claim.company.country,
+        creditor_number=claim.company.registration_number,
+        debtor_country=debtor.country,
+        debtor_number=debtor.registration_number,
+        debtor_address=eligibility.DebtorAddress(debtor.street, debtor.postal_code, debtor.city),
+        invoices=[
+            eligibility.InvoiceFacts(i.number, i.due_date, i.amount, i.credit_notes, i.periodic)
+            for i in claim.invoices.all()
+        ],
+        on=on,
+        chosen_language=claim.language,
+    )
+
+
+def _english_summary(reasons: Sequence[eligibility.Reason]) -> str:
+    with translation.override("en"):
+        return "; ".join(reason.message for reason in reasons)
+
+
 @transaction.atomic
 def claim_submit(*, account: Account, actor: User, claim: Claim) -> Claim:
     """Submit a draft: eligibility runs, then the claim awaits its advance or is rejected."""
-    result = eligibility.evaluate(claim=claim, on=timezone.localdate())
-    creditor = Actor(kind=ActorKind.CREDITOR, user=actor)
+    _check_tenant(account, claim)
+    result = eligibility.eligibility_check(facts=claim_facts(claim, on=timezone.localdate()))
+    reasons = [reason.as_dict() for reason in result.reasons]
     claim_transition(
         account=account,
         claim=claim,
         name="submit",
-        actor=creditor,
-        data={"verdict": result.verdict, "reasons": result.reason_dicts()},
+        actor=Actor(kind=ActorKind.CREDITOR, user=actor),
+        data={"verdict": result.verdict, "reasons": reasons},
         changes={
             "submitted_at": timezone.now(),
             "eligibility_verdict": result.verdict,
-            "eligibility_reasons": result.reason_dicts(),
+            "eligibility_reasons": reasons,
+            "eligibility_register_date": result.register_date,
         },
     )
     if result.verdict == EligibilityVerdict.INELIGIBLE:
         claim_transition(
-            account=account, claim=claim, name="reject", actor=SYSTEM, reason=result.summary()
+            account=account,
+            claim=claim,
+            name="reject",
+            actor=SYSTEM,
+            reason=_english_summary(result.reasons),
         )
     else:
         claim_transition(account=account, claim=claim, name="request_advance", actor=SYSTEM)
@@ -262,6 +291,59 @@ def claim_accept(*, account: Account, actor: User, claim: Claim, reason: str = "
         reason=reason,
     )
     _enqueue_hand_off(claim)
+    return claim
+
+
+def claim_reject(*, account: Account, actor: User, claim: Claim, reason: str) -> Claim:
+    """Staff reject a claim in review; the creditor sees the reason. A paid advance is refunded
+    in full (domain.md section 3), which the money module settles from this event."""
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the claim is rejected.")]})
+    refund = {"refund": "full"} if claim.advance_paid_at else {}
+    claim_transition(
+        account=account,
+        claim=claim,
+        name="reject",
+        actor=Actor(kind=ActorKind.STAFF, user=actor),
+        reason=reason,
+        data=refund,
+    )
+    return claim
+
+
+def claim_override_finding(
+    *, account: Account, actor: User, claim: Claim, code: str, note: str
+) -> Claim:
+    """Staff set aside a "review" finding (or a flag) with a note; it stays in the history."""
+    _check_tenant(account, claim)
+    if not note.strip():
+        raise ValidationError({"note": [_("Write a note that explains the decision.")]})
+    findings = [dict(finding) for finding in claim.eligibility_reasons]
+    matching = [f for f in findings if f.get("code") == code and not f.get("overridden")]
+    is_flag = claim.review_flag == code
+    if code in eligibility.REASONS and eligibility.REASONS[code][0]:
+        raise ValidationError(
+            {"code": [_("Only findings that ask for a review can be set aside.")]}
+        )
+    if not matching and not is_flag:
+        raise ValidationError({"code": [_("The claim has no open finding with this code.")]})
+    for finding in matching:
+        finding["overridden"] = {"by": actor.email, "note": note}
+    with transaction.atomic():
+        changes: dict[str, Any] = {"eligibility_reasons": findings}
+        if is_flag:
+            changes |= {"review_flag": "", "review_flagged_at": None}
+        Claim.objects.filter(pk=claim.pk).update(**changes)
+        claim_note(
+            account=account,
+            claim=claim,
+            name="finding_overridden",
+            actor=Actor(kind=ActorKind.STAFF, user=actor),
+            reason=note,
+            data={"code": code},
+        )
+    for key, value in changes.items():
+        setattr(claim, key, value)
     return claim
 
 
@@ -539,3 +621,72 @@ def claim_document_add(
             data={"document_id": document.pk, "kind": kind, "sha256": document.sha256},
         )
     return document
+
+
+_OPEN_WITH_REGISTER = [s for s in State if s not in TERMINAL and s != State.DRAFT]
+_STOPPING = {"bankrupt", "reorganisation"}
+
+
+def claims_recheck_debtors(*, extract_id: int, chunk_size: int = 500) -> dict[str, int]:
+    """Re-check the Belgian debtors of every open claim against the register just imported.
+
+    A debtor now bankrupt or in reorganisation stops its claims (debtor_insolvent; the refund
+    rules apply); a debtor now in dissolution flags its claims for review, once. One event per
+    claim; each claim moves in its own short transaction.
+    """
+    from debtors.selectors import register_lookup
+
+    counts = {"stopped": 0, "flagged": 0}
+    open_claims = Claim.objects.filter(state__in=_OPEN_WITH_REGISTER, debtor__country="BE")
+    last_id = 0
+    while True:
+        chunk = list(
+            open_claims.filter(pk__gt=last_id)
+            .select_related("account", "debtor")
+            .order_by("pk")[:chunk_size]
+        )
+        if not chunk:
+            return counts
+        last_id = chunk[-1].pk
+        entries = {
+            number: register_lookup(number)
+            for number in {claim.debtor.registration_number for claim in chunk}
+        }
+        for claim in chunk:
+            entry = entries[claim.debtor.registration_number]
+            if entry is not None:
+                outcome = _recheck_one(claim, entry.situation, extract_id)
+                if outcome:
+                    counts[outcome] += 1
+
+
+def _recheck_one(claim: Claim, situation: str, extract_id: int) -> str | None:
+    data = {"extract_id": extract_id, "situation": situation}
+    if situation in _STOPPING:
+        try:
+            claim_transition(
+                account=claim.account,
+                claim=claim,
+                name="debtor_insolvent",
+                actor=SYSTEM,
+                reason=f"The register now shows the debtor as {situation}.",
+                data=data,
+            )
+        except TransitionNotAllowed:
+            return None  # moved meanwhile; the next import or a person will see it
+        return "stopped"
+    if situation == "dissolution" and claim.review_flag != "debtor_dissolution":
+        with transaction.atomic():
+            Claim.objects.filter(pk=claim.pk).update(
+                review_flag="debtor_dissolution", review_flagged_at=timezone.now()
+            )
+            claim_note(
+                account=claim.account,
+                claim=claim,
+                name="flagged_for_review",
+                actor=SYSTEM,
+                reason="The register now shows the debtor in dissolution or liquidation.",
+                data=data,
+            )
+        return "flagged"
+    return None

@@ -3,11 +3,13 @@
 import hashlib
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from creditors.models import Account, ApiToken, Company, Membership, Role, User
+from debtors.identifiers import normalise_registration
 
 TOKEN_PREFIX_LENGTH = 8
 
@@ -32,6 +34,13 @@ def membership_add(*, account: Account, actor: User, user: User, role: Role) -> 
 
 
 def company_create(*, account: Account, actor: User, **fields: str) -> Company:
+    """Add a creditor company; its register number is checked and stored in compact form."""
+    try:
+        fields["registration_number"] = normalise_registration(
+            fields.get("country", ""), fields.get("registration_number", "")
+        )
+    except ValueError as exc:
+        raise ValidationError({"registration_number": [str(exc)]}) from exc
     company = Company(account=account, **fields)
     company.full_clean()
     company.save()

@@ -26,3 +26,121 @@ class Debtor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.registration_number})"
+
+
+# --- The enterprise register (KBO/BCE Open Data, domain.md section 6) -------------------------
+# Register tables hold no foreign keys and no surrogate sequences, so that a full import can load
+# fresh tables and swap them in at once (debtors.kbo_import).
+
+
+class RegisterExtract(models.Model):
+    """One imported extract: the register's date is the SnapshotDate of the last one applied."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", _("Full")
+        UPDATE = "update", _("Update")
+
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    snapshot_date = models.DateField()
+    extract_number = models.CharField(max_length=20, blank=True)
+    imported_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)
+    rows = models.JSONField(default=dict, help_text="Rows loaded per file.")
+
+    class Meta:
+        get_latest_by = "imported_at"
+
+    def __str__(self) -> str:
+        return f"{self.kind} extract of {self.snapshot_date}"
+
+
+class Enterprise(models.Model):
+    number = models.CharField(max_length=10, primary_key=True)
+    status = models.CharField(max_length=4)
+    juridical_situation = models.CharField(max_length=4)
+    type_of_enterprise = models.CharField(max_length=2)
+    juridical_form = models.CharField(max_length=4, blank=True)
+    juridical_form_cac = models.CharField(max_length=4, blank=True)
+    start_date = models.DateField(null=True)
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Denomination(models.Model):
+    id = models.BigIntegerField(primary_key=True)
+    entity_number = models.CharField(max_length=10, db_index=True)
+    language = models.CharField(max_length=2)
+    type_of_denomination = models.CharField(max_length=4)
+    denomination = models.CharField(max_length=400)
+
+    def __str__(self) -> str:
+        return self.denomination
+
+
+class RegisterAddress(models.Model):
+    id = models.BigIntegerField(primary_key=True)
+    entity_number = models.CharField(max_length=10, db_index=True)
+    type_of_address = models.CharField(max_length=4)
+    country_nl = models.CharField(max_length=100, blank=True)
+    country_fr = models.CharField(max_length=100, blank=True)
+    zipcode = models.CharField(max_length=20, blank=True)
+    municipality_nl = models.CharField(max_length=200, blank=True)
+    municipality_fr = models.CharField(max_length=200, blank=True)
+    street_nl = models.CharField(max_length=200, blank=True)
+    street_fr = models.CharField(max_length=200, blank=True)
+    house_number = models.CharField(max_length=40, blank=True)
+    box = models.CharField(max_length=40, blank=True)
+    extra_address_info = models.CharField(max_length=400, blank=True)
+    date_striking_off = models.DateField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.entity_number} {self.type_of_address}"
+
+
+class RegisterCode(models.Model):
+    """code.csv: the meaning of every code, per language."""
+
+    id = models.BigIntegerField(primary_key=True)
+    category = models.CharField(max_length=40)
+    code = models.CharField(max_length=10)
+    language = models.CharField(max_length=2)
+    description = models.CharField(max_length=400)
+
+    class Meta:
+        indexes = [models.Index(fields=["category", "code"], name="register_code_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.code} ({self.language}): {self.description}"
+
+
+class Classification(models.TextChoices):
+    NORMAL = "normal", _("Normal situation")
+    BANKRUPT = "bankrupt", _("Bankrupt")
+    REORGANISATION = "reorganisation", _("Judicial reorganisation")
+    DISSOLUTION = "dissolution", _("Dissolution or liquidation")
+    PRIVATE = "private", _("Private-law form")
+    PUBLIC_BODY = "public_body", _("Public-law form")
+    UNKNOWN = "unknown", _("Needs review")
+
+
+class CodeOverride(models.Model):
+    """A reviewed classification that wins over the one read from code.csv descriptions."""
+
+    class Category(models.TextChoices):
+        SITUATION = "JuridicalSituation", _("Juridical situation")
+        FORM = "JuridicalForm", _("Juridical form")
+
+    category = models.CharField(max_length=40, choices=Category.choices)
+    code = models.CharField(max_length=10)
+    classification = models.CharField(max_length=20, choices=Classification.choices)
+    note = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="code_override_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.code} → {self.classification}"

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from claims import api as claims_api
+from claims import eligibility_api
 from creditors import views as creditor_views
 from ios_platform import views
 
@@ -20,6 +21,11 @@ api_v1 = [
         "claims/<str:code>/documents/<int:document_id>",
         claims_api.ClaimDocumentDownloadApi.as_view(),
         name="claim-document",
+    ),
+    path(
+        "eligibility/check",
+        eligibility_api.EligibilityCheckApi.as_view(),
+        name="eligibility-check",
     ),
     path(
         "calculator/deadlines",
@@ -42,5 +48,6 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/switch/", creditor_views.account_switch, name="account-switch"),
     path("claims/", include("claims.urls")),
+    path("backoffice/", include("claims.backoffice_urls")),
     prefix_default_language=False,
 )

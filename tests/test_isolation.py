@@ -29,7 +29,8 @@ class Expect:
 
     statuses: dict[str, int]
     method: str = "get"
-    data: dict[str, str] | None = None
+    data: dict[str, object] | None = None
+    json: bool = False
 
 
 def _tenant_only(anonymous: int, tenant: int = 200, method: str = "get") -> Expect:
@@ -38,8 +39,21 @@ def _tenant_only(anonymous: int, tenant: int = 200, method: str = "get") -> Expe
     return Expect(statuses | dict.fromkeys(NOT_TENANT, 404), method=method)
 
 
-def _everyone(status: int, method: str = "get", data: dict[str, str] | None = None) -> Expect:
+def _everyone(status: int, method: str = "get", data: dict[str, object] | None = None) -> Expect:
     return Expect(dict.fromkeys(ROLES, status), method=method, data=data)
+
+
+def _staff_only() -> Expect:
+    return Expect({"anonymous": 302, "staff": 200} | dict.fromkeys(TENANT | NOT_TENANT - {"staff"},
+                                                                   404))  # fmt: skip
+
+
+PRE_CHECK = {
+    "creditor": {"country": "BE", "registration_number": "0999.000.822"},
+    "debtor": {"registration_number": "0999.000.723"},
+    "invoices": [{"number": "F1", "issue_date": "2025-01-01", "due_date": "2025-02-01",
+                  "amount": "100.00"}],
+}  # fmt: skip
 
 
 EXPECTATIONS: dict[str, Expect] = {
@@ -85,6 +99,9 @@ EXPECTATIONS: dict[str, Expect] = {
         method="post",
     ),
     "api:calculator-deadlines": _everyone(200, data={"served_on": "2025-01-15"}),
+    "api:eligibility-check": Expect(dict.fromkeys(ROLES, 200), "post", PRE_CHECK, json=True),
+    "backoffice:review-list": _staff_only(),
+    "backoffice:review-detail": _staff_only(),
 }
 
 
@@ -155,7 +172,10 @@ def test_every_url_pattern_as_every_role(world: World, clients: Clients) -> None
         for role in ROLES:
             data = {k: str(world.account.pk) if v == ACCOUNT_A else v for k, v in
                     (expect.data or {}).items()}  # fmt: skip
-            response = getattr(clients[role], expect.method)(path, data)
+            if expect.json:
+                response = clients[role].post(path, data, content_type="application/json")
+            else:
+                response = getattr(clients[role], expect.method)(path, data)
             if response.status_code != expect.statuses[role]:
                 failures.append(f"{name} as {role}: {response.status_code}")
             elif role == "outsider" and claim.code.encode() in response.content:
