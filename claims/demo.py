@@ -6,6 +6,7 @@ Used by `manage.py seed_demo` and by tests that need a claim in a given state.
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -24,7 +25,10 @@ from claims.services import (
 from claims.states import TRANSITIONS, ActorKind, State
 from creditors.models import Account, Company, Language, Role, User
 from creditors.services import account_create, company_create, membership_add
-from debtors.models import Debtor
+from debtors.kbo_import import kbo_import
+from debtors.models import Debtor, RegisterExtract
+
+SAMPLE_REGISTER = Path(__file__).resolve().parent.parent / "debtors" / "data" / "kbo_sample"
 
 # How to reach each state from a draft, one declared transition at a time.
 _TO_ACCEPTED = ["submit", "request_advance", "accept_on_payment"]
@@ -155,6 +159,8 @@ def seed_demo() -> tuple[Account, bool]:
     existing = Account.objects.filter(slug=DEMO_ACCOUNT_SLUG).first()
     if existing is not None:
         return existing, False
+    if not RegisterExtract.objects.exists():  # a register to check the demo debtors against
+        kbo_import(SAMPLE_REGISTER)
     owner = _user("owner@demo.test")
     staff = _user("staff@demo.test", staff=True)
     bailiff = _user("bailiff@demo.test")

@@ -52,9 +52,13 @@ _cache = _ClassificationCache()
 
 
 def _classification_key() -> tuple[object, ...]:
-    latest = RegisterExtract.objects.aggregate(top=Max("id"))["top"]
+    latest = RegisterExtract.objects.aggregate(top=Max("id"), at=Max("imported_at"))
     overrides = CodeOverride.objects.aggregate(changed=Max("updated_at"), n=Count("id"))
-    return (latest, overrides["changed"], overrides["n"])
+    return (latest["top"], latest["at"], overrides["changed"], overrides["n"])
+
+
+def classification_cache_clear() -> None:
+    _cache.key = None
 
 
 def classification_table() -> dict[tuple[str, str], Classification]:

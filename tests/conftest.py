@@ -9,13 +9,15 @@ from django.test import Client
 from django.utils import timezone
 
 from bailiffs.models import Office, OfficeMembership
-from claims.demo import Cast, demo_office, walk_to
+from claims.demo import SAMPLE_REGISTER, Cast, demo_office, walk_to
 from claims.models import Claim
 from claims.services import InvoiceInput, claim_create_draft
 from claims.states import State
 from creditors.models import Account, Company, Language, Role, User
 from creditors.services import account_create, company_create, membership_add
-from debtors.models import Debtor
+from debtors.kbo_import import kbo_import
+from debtors.models import Debtor, RegisterExtract
+from debtors.selectors import classification_cache_clear
 from ios_platform.celery import app as celery_app
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -49,6 +51,17 @@ def _fast_passwords(settings: object) -> None:
 @pytest.fixture(autouse=True)
 def _media_root(settings: object, tmp_path: object) -> None:
     settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_classification_cache() -> None:
+    classification_cache_clear()
+
+
+@pytest.fixture
+def register(db: None) -> RegisterExtract:
+    """The KBO sample (real rows and fixtures) as the register in use."""
+    return kbo_import(SAMPLE_REGISTER)
 
 
 @dataclass

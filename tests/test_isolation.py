@@ -44,16 +44,18 @@ def _everyone(status: int, method: str = "get", data: dict[str, object] | None =
 
 
 def _staff_only() -> Expect:
-    return Expect({"anonymous": 302, "staff": 200} | dict.fromkeys(TENANT | NOT_TENANT - {"staff"},
-                                                                   404))  # fmt: skip
+    return Expect(
+        {"anonymous": 302, "staff": 200} | dict.fromkeys(TENANT | NOT_TENANT - {"staff"}, 404)
+    )
 
 
-PRE_CHECK = {
+PRE_CHECK: dict[str, object] = {
     "creditor": {"country": "BE", "registration_number": "0999.000.822"},
     "debtor": {"registration_number": "0999.000.723"},
-    "invoices": [{"number": "F1", "issue_date": "2025-01-01", "due_date": "2025-02-01",
-                  "amount": "100.00"}],
-}  # fmt: skip
+    "invoices": [
+        {"number": "F1", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "100.00"}
+    ],
+}
 
 
 EXPECTATIONS: dict[str, Expect] = {
@@ -133,9 +135,13 @@ class Clients:
 
     def __init__(self, world: World) -> None:
         self.users = {
-            "owner": world.owner, "member": world.member, "read_only": world.read_only,
-            "bailiff": world.bailiff, "staff": world.staff, "outsider": world.outsider,
-        }  # fmt: skip
+            "owner": world.owner,
+            "member": world.member,
+            "read_only": world.read_only,
+            "bailiff": world.bailiff,
+            "staff": world.staff,
+            "outsider": world.outsider,
+        }
 
     def __getitem__(self, role: str) -> Client:
         client = Client()
@@ -156,9 +162,12 @@ def test_every_url_pattern_as_every_role(world: World, clients: Clients) -> None
     claim = world.draft(reference="A-1")
     world.draft(account=world.other_account, reference="B-1")
     document = claim_document_add(
-        account=world.account, actor=world.owner, claim=claim, kind="invoice",
+        account=world.account,
+        actor=world.owner,
+        claim=claim,
+        kind="invoice",
         upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test", "application/pdf"),
-    )  # fmt: skip
+    )
     failures: list[str] = []
     for name, pattern in _walk(get_resolver()):
         if name.startswith("admin:"):
@@ -170,8 +179,10 @@ def test_every_url_pattern_as_every_role(world: World, clients: Clients) -> None
             continue
         path = reverse(name, kwargs=_kwargs(pattern, claim, document))
         for role in ROLES:
-            data = {k: str(world.account.pk) if v == ACCOUNT_A else v for k, v in
-                    (expect.data or {}).items()}  # fmt: skip
+            data = {
+                k: str(world.account.pk) if v == ACCOUNT_A else v
+                for k, v in (expect.data or {}).items()
+            }
             if expect.json:
                 response = clients[role].post(path, data, content_type="application/json")
             else:

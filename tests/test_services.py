@@ -22,7 +22,7 @@ from claims.states import State, TransitionNotAllowed
 from tests.conftest import World
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("register")
 def test_an_eligible_submission_awaits_its_advance(world: World) -> None:
     claim = world.draft()
     claim_submit(account=world.account, actor=world.owner, claim=claim)
@@ -33,24 +33,35 @@ def test_an_eligible_submission_awaits_its_advance(world: World) -> None:
     assert names == ["submit", "request_advance"]
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("register")
 def test_a_claim_not_yet_due_is_rejected_with_the_reason(world: World) -> None:
     claim = world.draft(due=timezone.localdate() + timedelta(days=5))
     claim_submit(account=world.account, actor=world.owner, claim=claim)
     claim.refresh_from_db()
     assert claim.state == State.REJECTED
-    assert [r["code"] for r in claim.eligibility_reasons] == ["not_yet_due"]
+    assert [r["code"] for r in claim.eligibility_reasons] == ["invoice_not_due"]
+    assert claim.eligibility_register_date == date(2025, 5, 30)
     reject = ClaimEvent.objects.get(claim=claim, name="reject")
-    assert "not yet due" in reject.reason
+    assert reject.reason == "Invoice INV-1 is not due yet."
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("register")
 def test_a_time_barred_claim_is_rejected(world: World) -> None:
     claim = world.draft(due=timezone.localdate() - timedelta(days=366 * 10 + 3))
     claim_submit(account=world.account, actor=world.owner, claim=claim)
     claim.refresh_from_db()
     assert claim.state == State.REJECTED
-    assert "prescribed" in [r["code"] for r in claim.eligibility_reasons]
+    assert "invoice_time_barred" in [r["code"] for r in claim.eligibility_reasons]
+
+
+@pytest.mark.django_db
+def test_without_a_register_a_belgian_debtor_is_not_registered(world: World) -> None:
+    claim = world.draft()
+    claim_submit(account=world.account, actor=world.owner, claim=claim)
+    claim.refresh_from_db()
+    assert claim.state == State.REJECTED
+    codes = [r["code"] for r in claim.eligibility_reasons]
+    assert codes == ["creditor_not_registered", "debtor_not_registered"]
 
 
 @pytest.mark.django_db
