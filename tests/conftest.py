@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -54,8 +55,9 @@ def _media_root(settings: object, tmp_path: object) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_classification_cache() -> None:
+def _fresh_caches() -> None:
     classification_cache_clear()
+    cache.clear()  # throttle counters
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -18,11 +17,6 @@ GHENT, NAMUR, BRUSSELS_NL, IXELLES, EUPEN = (
     "0999.000.921",
     "0999.001.119",
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle() -> None:
-    cache.clear()
 
 
 def body(**changes: Any) -> dict[str, Any]:
