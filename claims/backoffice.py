@@ -13,7 +13,8 @@ from claims.states import TransitionNotAllowed
 from creditors.models import User
 
 
-def _staff(request: HttpRequest) -> User:
+def staff_user(request: HttpRequest) -> User:
+    """The staff user of the request; anyone else is told the page does not exist."""
     user = request.user
     if not (isinstance(user, User) and user.is_staff):
         raise Http404("Not found.")
@@ -36,13 +37,13 @@ def findings(reasons: list[dict[str, object]]) -> list[dict[str, object]]:
 
 @login_required
 def review_list(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    staff_user(request)
     return render(request, "backoffice/review_list.html", {"claims": review_queue()})
 
 
 @login_required
 def review_detail(request: HttpRequest, code: str) -> HttpResponse:
-    staff = _staff(request)
+    staff = staff_user(request)
     claim = review_claim_get(code=code)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":

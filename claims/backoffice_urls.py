@@ -1,9 +1,11 @@
 from django.urls import path
 
 from claims import backoffice
+from fees import views as money_views
 
 app_name = "backoffice"
 urlpatterns = [
     path("review/", backoffice.review_list, name="review-list"),
     path("review/<str:code>/", backoffice.review_detail, name="review-detail"),
+    path("money/", money_views.money_queue, name="money"),
 ]

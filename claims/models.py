@@ -30,6 +30,13 @@ class Claim(models.Model):
     payment_reference = models.CharField(max_length=12, unique=True, editable=False)
     own_reference = models.CharField(_("own reference"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    damages_clause_percent = models.DecimalField(
+        _("damages clause (%)"), max_digits=5, decimal_places=2, default=Decimal("0.00")
+    )
+    damages_clause_minimum = models.DecimalField(
+        _("damages clause minimum"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    partner_discount = models.BooleanField(_("partner discount"), default=False)
     state = models.CharField(max_length=24, choices=State.choices, default=State.DRAFT)
     state_changed_at = models.DateTimeField()
 

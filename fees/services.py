@@ -1,1 +1,194 @@
-"""services of the fees app (money lands in issue 4)."""
+"""Writes about money: advance payments, refunds, consents."""
+
+import uuid
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from claims.models import Claim
+from claims.services import Actor, claim_record_advance
+from claims.states import TERMINAL, ActorKind, State
+from creditors.models import Account, User
+from fees import gateway
+from fees.ledger import ledger_advance_received, ledger_refund
+from fees.models import CostConsent, Payment, Refund
+from fees.money import Advance, advance
+from fees.refunds import paid_advance, refund_quote
+from fees.selectors import tables_on
+
+
+def advance_for(claim: Claim) -> Advance:
+    """The advance this claim costs today (bracket by the claim total, VAT, partner discount)."""
+    tables = tables_on(timezone.localdate())
+    discount = tables.percent("partner_discount") if claim.partner_discount else Decimal(0)
+    return advance(
+        claim.total,
+        tables.brackets,
+        vat_percent=tables.percent("vat_rate"),
+        discount_percent=discount,
+    )
+
+
+def _check(account: Account, claim: Claim) -> None:
+    if claim.account_id != account.pk:
+        raise ValidationError({"claim": [_("Unknown claim.")]})
+    if claim.state != State.AWAITING_ADVANCE:
+        raise ValidationError({"claim": [_("This claim does not await its advance.")]})
+
+
+def _advance_quote(claim: Claim) -> dict[str, object]:
+    quote = advance_for(claim)
+    return {
+        "excl_vat": str(quote.excl_vat),
+        "vat": str(quote.vat),
+        "incl_vat": str(quote.incl_vat),
+        "bracket_id": quote.bracket_id,
+    }
+
+
+@transaction.atomic
+def payment_start(
+    *, account: Account, actor: User, claim: Claim, success_url: str = "", cancel_url: str = ""
+) -> tuple[Payment, str]:
+    """Start paying the advance: a Stripe Checkout URL, or bank-transfer instructions.
+
+    Returns the payment and the checkout URL ("" for a transfer, paid with the dossier's
+    structured reference and confirmed by staff).
+    """
+    _check(account, claim)
+    quote = _advance_quote(claim)
+    method = Payment.Method.STRIPE if gateway.stripe_enabled() else Payment.Method.TRANSFER
+    payment = Payment.objects.create(
+        account=account,
+        claim=claim,
+        method=method,
+        amount=Decimal(str(quote["incl_vat"])),
+        quote=quote,
+        idempotency_key=f"advance-{uuid.uuid4()}",
+    )
+    if method == Payment.Method.TRANSFER:
+        return payment, ""
+    session = gateway.checkout_create(
+        amount_cents=gateway.cents(payment.amount),
+        currency="eur",
+        reference=str(payment.pk),
+        description=f"IOS advance {claim.code}",
+        success_url=success_url,
+        cancel_url=cancel_url,
+        idempotency_key=payment.idempotency_key,
+    )
+    Payment.objects.filter(pk=payment.pk).update(stripe_session_id=session.id)
+    payment.stripe_session_id = session.id
+    return payment, str(session.url)
+
+
+@transaction.atomic
+def payment_succeed(*, payment: Payment, actor: User | None, payment_intent: str = "") -> bool:
+    """Record a received advance once: the ledger, then the claim moves on if it may.
+
+    Returns False when the payment was already recorded (a replayed event or a second click).
+    """
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.state == Payment.State.SUCCEEDED:
+        return False
+    Payment.objects.filter(pk=locked.pk).update(
+        state=Payment.State.SUCCEEDED,
+        confirmed_at=timezone.now(),
+        confirmed_by=actor,
+        stripe_payment_intent=payment_intent or locked.stripe_payment_intent,
+    )
+    claim = Claim.objects.get(pk=locked.claim_id)
+    ledger_advance_received(
+        claim=claim, amount=locked.amount, actor=actor, key=f"advance-received-{locked.pk}"
+    )
+    if claim.state == State.AWAITING_ADVANCE:
+        kind = ActorKind.STAFF if actor is not None else ActorKind.SYSTEM
+        claim_record_advance(account=claim.account, actor=Actor(kind=kind, user=actor), claim=claim)
+    return True
+
+
+def payment_confirm_transfer(*, actor: User, payment: Payment) -> bool:
+    """Staff saw the transfer with the structured reference on the bank account."""
+    if not actor.is_staff:
+        raise ValidationError({"payment": [_("Only staff confirm transfers.")]})
+    if payment.method != Payment.Method.TRANSFER:
+        raise ValidationError({"payment": [_("Only bank transfers are confirmed by hand.")]})
+    return payment_succeed(payment=payment, actor=actor)
+
+
+@transaction.atomic
+def refund_create(*, claim: Claim, reason: str, actor: User | None = None) -> Refund | None:
+    """Create the refund the rules give for `reason`, once per claim (None without a paid
+    advance or when one exists). A refund of nothing is recorded as settled at once.
+
+    The idempotency key is stored with the row before any call to Stripe.
+    """
+    if Refund.objects.filter(claim=claim).exclude(state=Refund.State.FAILED).exists():
+        return None
+    payment = paid_advance(claim)
+    if payment is None:
+        return None
+    quote = refund_quote(claim, reason)
+    nothing_due = quote.amount <= 0  # recorded all the same: the decision and its breakdown
+    refund = Refund.objects.create(
+        account_id=claim.account_id,
+        claim=claim,
+        reason=reason,
+        amount=quote.amount,
+        breakdown=quote.breakdown(),
+        method=payment.method,
+        idempotency_key=f"refund-{uuid.uuid4()}",
+        state=Refund.State.SUCCEEDED if nothing_due else Refund.State.CREATED,
+    )
+    if nothing_due:
+        return refund
+    if refund.method == Payment.Method.STRIPE:
+        from fees.tasks import refund_send
+
+        refund_id = refund.pk
+        transaction.on_commit(lambda: refund_send.delay(refund_id))
+    return refund
+
+
+def refund_mark_succeeded(
+    *, refund: Refund, actor: User | None = None, stripe_refund_id: str = ""
+) -> None:
+    """The money is back with the creditor: book it, once."""
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().get(pk=refund.pk)
+        if locked.state == Refund.State.SUCCEEDED:
+            return
+        Refund.objects.filter(pk=locked.pk).update(
+            state=Refund.State.SUCCEEDED,
+            confirmed_by=actor,
+            stripe_refund_id=stripe_refund_id or locked.stripe_refund_id,
+        )
+        ledger_refund(
+            claim=locked.claim, amount=locked.amount, actor=actor, key=f"refund-{locked.pk}"
+        )
+
+
+def refund_confirm_payout(*, actor: User, refund: Refund) -> None:
+    """Staff paid a transfer refund to the company's IBAN."""
+    if not actor.is_staff:
+        raise ValidationError({"refund": [_("Only staff confirm payouts.")]})
+    if refund.method != Payment.Method.TRANSFER:
+        raise ValidationError({"refund": [_("Card refunds go back through Stripe.")]})
+    refund_mark_succeeded(refund=refund, actor=actor)
+
+
+def consent_record(*, account: Account, actor: User, claim: Claim, up_to: Decimal) -> CostConsent:
+    """The creditor's explicit consent to costs above the advance, up to an amount."""
+    if claim.account_id != account.pk:
+        raise ValidationError({"claim": [_("Unknown claim.")]})
+    if up_to <= 0:
+        raise ValidationError({"up_to_amount": [_("Give a positive amount.")]})
+    return CostConsent.objects.create(
+        account=account, claim=claim, given_by=actor, up_to_amount=up_to
+    )
+
+
+STOPPED = TERMINAL - {State.PAID}

@@ -203,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.sweep_deadlines",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
     },
+    "fees-refunds-from-events": {
+        "task": "fees.tasks.refunds_from_events",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+    },
 }
 
 # The IOS procedure (domain.md section 2).
@@ -212,6 +216,19 @@ IOS_PV_CONSERVATIVE = env_bool("IOS_PV_CONSERVATIVE", True)
 ACCEPTANCE_SLA_WORKING_HOURS = env_int("ACCEPTANCE_SLA_WORKING_HOURS", 4)
 SERVICE_SLA_WORKING_DAYS = env_int("SERVICE_SLA_WORKING_DAYS", 5)
 SWEEP_CHUNK_SIZE = env_int("SWEEP_CHUNK_SIZE", 500)
+
+# Money (domain.md section 3). A cancellation within this many hours of submission refunds in
+# full; later, until service, the file and solvency fees are kept. The FAQ's 48 h (72 h in one
+# place) cancellation window is kept as a setting: after it the same rule applies until service.
+REFUND_FULL_WINDOW_HOURS = env_int("REFUND_FULL_WINDOW_HOURS", 12)
+CANCEL_WINDOW_HOURS = env_int("CANCEL_WINDOW_HOURS", 48)
+# Stripe: without a secret key the advance is paid by bank transfer, which staff confirm.
+STRIPE_SECRET_KEY = env_optional("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_optional("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The platform's account that receives advances paid by transfer (with the structured reference).
+PLATFORM_IBAN = env_str("PLATFORM_IBAN", "BE71 0961 2345 6769")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@ios-platform.localhost")

@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from claims import api as claims_api
 from claims import eligibility_api
 from creditors import views as creditor_views
+from fees import api as fees_api
+from fees import webhooks as fees_webhooks
 from ios_platform import views
 
 api_v1 = [
@@ -27,6 +29,10 @@ api_v1 = [
         eligibility_api.EligibilityCheckApi.as_view(),
         name="eligibility-check",
     ),
+    path("calculator/quote", fees_api.QuoteApi.as_view(), name="calculator-quote"),
+    path("claims/<str:code>/advance", fees_api.ClaimAdvanceApi.as_view(), name="claim-advance"),
+    path("claims/<str:code>/money", fees_api.ClaimMoneyApi.as_view(), name="claim-money"),
+    path("stripe/webhook", fees_webhooks.StripeWebhookApi.as_view(), name="stripe-webhook"),
     path(
         "calculator/deadlines",
         claims_api.DeadlinesCalculatorApi.as_view(),

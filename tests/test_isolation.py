@@ -102,6 +102,16 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "api:calculator-deadlines": _everyone(200, data={"served_on": "2025-01-15"}),
     "api:eligibility-check": Expect(dict.fromkeys(ROLES, 200), "post", PRE_CHECK, json=True),
+    "api:calculator-quote": _everyone(200, data={"principal": "1250.00", "due_date": "2025-01-15"}),
+    # The claim is a draft: members are told it does not await an advance (400).
+    "api:claim-advance": Expect(
+        {"anonymous": 401, "owner": 400, "member": 400, "read_only": 403}
+        | dict.fromkeys(NOT_TENANT, 404),
+        method="post",
+    ),
+    "api:claim-money": _tenant_only(401),
+    "api:stripe-webhook": _everyone(400, method="post"),  # no signature
+    "backoffice:money": _staff_only(),
     "backoffice:review-list": _staff_only(),
     "backoffice:review-detail": _staff_only(),
 }
