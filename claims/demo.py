@@ -87,7 +87,9 @@ def walk_to(claim: Claim, state: State, cast: Cast, *, served_days_ago: int = 10
         if name == "hand_off":
             claim_hand_off(account=claim.account, claim=claim, office=cast.office, actor=actor)
             continue
-        changes = {}
+        changes: dict[str, object] = {}
+        if name == "submit":
+            changes = {"submitted_at": timezone.now(), "eligibility_verdict": "eligible"}
         if name == "serve_summons":
             served_on = timezone.localdate() - timedelta(days=served_days_ago)
             window = deadlines.ios_window(served_on, conservative=settings.IOS_PV_CONSERVATIVE)

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +26,7 @@ from fees.models import (
     SplitRule,
 )
 from fees.money import money
-from fees.selectors import ledger_balances
+from fees.selectors import exact_sum, ledger_balances
 
 A = LedgerAccount
 Kind = LedgerTransaction.Kind
@@ -117,11 +116,13 @@ def ledger_post(
 
 def consent_headroom(claim: Claim, balances: dict[str, Decimal]) -> Decimal:
     """How much may still be charged above the advance under the creditor's consents."""
-    consented = CostConsent.objects.filter(claim=claim).aggregate(total=Sum("up_to_amount"))
-    charged = LedgerEntry.objects.filter(
-        claim=claim, ledger_account=A.CREDITOR_CHARGE, amount__gt=0
-    ).aggregate(total=Sum("amount"))
-    return (consented["total"] or ZERO) - (charged["total"] or ZERO)
+    consented = sum(
+        CostConsent.objects.filter(claim=claim).values_list("up_to_amount", flat=True), ZERO
+    )
+    charged = exact_sum(
+        LedgerEntry.objects.filter(claim=claim, ledger_account=A.CREDITOR_CHARGE, amount__gt=0)
+    )
+    return consented - charged
 
 
 def _consume(claim: Claim, amount: Decimal) -> list[Posting]:
@@ -317,7 +318,6 @@ def creditor_statement(claim: Claim) -> Statement:
 
 
 def _sum(claim: Claim, kind: str, account: str) -> Decimal:
-    total = LedgerEntry.objects.filter(
-        claim=claim, transaction__kind=kind, ledger_account=account
-    ).aggregate(total=Sum("amount"))["total"]
-    return total or ZERO
+    return exact_sum(
+        LedgerEntry.objects.filter(claim=claim, transaction__kind=kind, ledger_account=account)
+    )

@@ -1,7 +1,9 @@
 """What comes back of the advance when a dossier stops (domain.md section 3, to the letter).
 
 Every deduction is excl. VAT and its VAT is kept with it: refund = (advance excl. VAT −
-deductions) × 1.21. Nothing above the advance is charged without a recorded consent.
+deductions) × 1.21, computed as the advance paid less each deduction with its own VAT, so that
+the refund is exactly what the ledger used for those items (no cent lost to rounding).
+Nothing above the advance is charged without a recorded consent.
 """
 
 from dataclasses import dataclass, field
@@ -14,8 +16,8 @@ from django.utils import timezone
 from claims.models import Claim, ClaimEvent
 from fees.ledger import ZERO
 from fees.models import LedgerEntry, LedgerTransaction, Payment, Refund
-from fees.money import HUNDRED, Tables, damages_clause, money, percent_of, refund_of
-from fees.selectors import tables_on
+from fees.money import HUNDRED, Tables, damages_clause, money, percent_of
+from fees.selectors import exact_sum, tables_on
 
 R = Refund.Reason
 
@@ -24,6 +26,7 @@ R = Refund.Reason
 class Deduction:
     code: str  # file_fee, solvency_fee, bailiff_costs
     amount_excl_vat: Decimal
+    amount_incl_vat: Decimal
 
 
 @dataclass
@@ -51,15 +54,21 @@ def paid_advance(claim: Claim) -> Payment | None:
     return claim.payments.filter(state=Payment.State.SUCCEEDED).order_by("-id").first()
 
 
-def bailiff_costs_incurred_excl_vat(claim: Claim, vat_percent: Decimal) -> Decimal:
-    """The bailiff acts already done, from the ledger (booked VAT included)."""
-    booked = sum(
-        (-e.amount for e in LedgerEntry.objects.filter(
-            claim=claim, ledger_account="bailiff",
-            transaction__kind=LedgerTransaction.Kind.BAILIFF_COST)),
-        ZERO,
-    )  # fmt: skip
-    return money(booked * HUNDRED / (HUNDRED + vat_percent))
+def bailiff_costs_incurred(claim: Claim, vat_percent: Decimal) -> Deduction:
+    """The bailiff acts already done, as booked in the ledger (VAT included)."""
+    booked = -exact_sum(
+        LedgerEntry.objects.filter(
+            claim=claim,
+            ledger_account="bailiff",
+            transaction__kind=LedgerTransaction.Kind.BAILIFF_COST,
+        )
+    )
+    return Deduction("bailiff_costs", money(booked * HUNDRED / (HUNDRED + vat_percent)), booked)
+
+
+def _fee(code: str, tables: Tables, vat_percent: Decimal) -> Deduction:
+    excl = tables.amount(code)
+    return Deduction(code, excl, excl + percent_of(excl, vat_percent))
 
 
 def _solvency_checked(claim: Claim) -> bool:
@@ -69,18 +78,19 @@ def _solvency_checked(claim: Claim) -> bool:
 
 
 def _deductions(claim: Claim, reason: str, tables: Tables, vat: Decimal) -> list[Deduction]:
-    file_fee = Deduction("file_fee", tables.amount("file_fee"))
-    solvency = Deduction("solvency_fee", tables.amount("solvency_fee"))
-    bailiff = Deduction("bailiff_costs", bailiff_costs_incurred_excl_vat(claim, vat))
+    file_fee, solvency = _fee("file_fee", tables, vat), _fee("solvency_fee", tables, vat)
+    # The solvency check is a bailiff cost actually incurred once it was done.
+    incurred = [
+        *([solvency] if _solvency_checked(claim) else []),
+        bailiff_costs_incurred(claim, vat),
+    ]
     match reason:
         case R.CANCELLED_EARLY | R.REJECTED:
             return []
         case R.CANCELLED_BEFORE_SERVICE | R.SOLVENCY_STOP:
             return [file_fee, solvency]
-        case R.CONTESTED:
-            return [file_fee, bailiff]
-        case R.DEBTOR_INSOLVENT:
-            return [file_fee, *([solvency] if _solvency_checked(claim) else []), bailiff]
+        case R.CONTESTED | R.DEBTOR_INSOLVENT:
+            return [file_fee, *incurred]
         case _:
             raise ValueError(f"unknown refund reason {reason!r}")
 
@@ -112,14 +122,14 @@ def refund_quote(claim: Claim, reason: str) -> RefundQuote:
     payment = paid_advance(claim)
     tables = tables_on(timezone.localdate())
     vat = tables.percent("vat_rate")
-    advance_excl = Decimal(payment.quote["excl_vat"]) if payment else ZERO
+    advance_excl = Decimal(str(payment.quote["excl_vat"])) if payment else ZERO
     quote = RefundQuote(reason=reason, advance_excl_vat=advance_excl, vat_percent=vat)
     if reason == R.STOPPED_AFTER_SERVICE:
         quote.creditor_owes = _damages_owed(claim, tables)
         return quote
     quote.deductions = _deductions(claim, reason, tables, vat)
-    total = sum((d.amount_excl_vat for d in quote.deductions), ZERO)
-    quote.amount = refund_of(advance_excl, total, vat) if payment else ZERO
+    kept = sum((d.amount_incl_vat for d in quote.deductions), ZERO)
+    quote.amount = max(payment.amount - kept, ZERO) if payment else ZERO
     quote.certificate_of_irrecoverability = reason == R.SOLVENCY_STOP
     return quote
 

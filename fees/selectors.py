@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 
 from fees.models import AdvanceBracket, InterestRate, LedgerAccount, LedgerEntry, Tariff
 from fees.money import Bracket, Rate, Tables, TariffValue
@@ -45,14 +45,15 @@ def tables_on(on: date) -> Tables:
     )
 
 
+def exact_sum(amounts: QuerySet[LedgerEntry]) -> Decimal:
+    """Sum of the entries' amounts, in Decimal (SQLite's SUM works in floating point)."""
+    return sum(amounts.values_list("amount", flat=True), Decimal("0.00"))
+
+
 def ledger_balances(*, claim_id: int) -> dict[str, Decimal]:
     """Signed balance of every ledger account of one dossier (debit +, credit −)."""
-    rows = (
-        LedgerEntry.objects.filter(claim_id=claim_id)
-        .values("ledger_account")
-        .annotate(total=Sum("amount"))
-    )
     balances = {account.value: Decimal("0.00") for account in LedgerAccount}
-    for row in rows:
-        balances[row["ledger_account"]] = row["total"]
+    entries = LedgerEntry.objects.filter(claim_id=claim_id)
+    for account, amount in entries.values_list("ledger_account", "amount"):
+        balances[account] += amount
     return balances
