@@ -6,7 +6,7 @@ function can be tested and benchmarked on its own.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
@@ -87,45 +87,45 @@ class Interest:
 def interest(principal: Decimal, due: date, on: date, rates: Sequence[Rate]) -> Interest:
     """Simple interest for each day after `due` up to and including `on`, per rate period.
 
-    Each day bears the rate in force on it (annual rate / 365). Periods are summed exactly and
-    rounded once, half up. A day no rate covers bears the last known rate, and the result is
-    then provisional (domain.md section 10).
+    `rates` are ordered by `valid_from` (fees.selectors gives them so). Each day bears the rate
+    in force on it (annual rate / 365); the periods are summed exactly and rounded once, half
+    up. A day no rate covers bears the last known rate, and the result is then provisional
+    (domain.md section 10).
     """
     if on <= due:
         return Interest(Decimal("0.00"), False, (), 0)
-    ordered = sorted(rates, key=lambda r: r.valid_from)
-    if not ordered or due < ordered[0].valid_from:
+    if not rates or due < rates[0].valid_from:
         raise NoRateError(f"no interest rate is known for a due date of {due.isoformat()}")
-    day = due + timedelta(days=1)
-    total, used, provisional = Decimal(0), [], False
-    previous: Rate | None = None
-    for rate in [*ordered, None]:
-        if day > on:
-            break
-        if rate is not None and rate.valid_to is not None and rate.valid_to < day:
-            previous = rate
+    day, last_day = due.toordinal() + 1, on.toordinal()
+    percent_days = Decimal(0)  # Σ rate × days
+    used: list[int] = []
+    provisional = False
+    known = rates[0]
+    for rate in rates:
+        start = rate.valid_from.toordinal()
+        stop = rate.valid_to.toordinal() if rate.valid_to else last_day
+        if stop < day:
+            known = rate
             continue
-        # Days before this rate starts (or after the table ends) bear the last known rate.
-        gap_end = on if rate is None else min(on, rate.valid_from - timedelta(days=1))
-        if previous is not None and gap_end >= day:
-            total += _period(principal, previous, day, gap_end)
-            provisional = True
-            day = gap_end + timedelta(days=1)
-        if rate is None or day > on:
-            break
-        last = min(on, rate.valid_to or on)
-        total += _period(principal, rate, day, last)
+        if start > day:  # a gap in the table: the last known rate carries on, provisionally
+            gap_end = min(start - 1, last_day)
+            percent_days += known.percent * (gap_end - day + 1)
+            provisional, day = True, gap_end + 1
+            if day > last_day:
+                break
+        upto = min(stop, last_day)
+        percent_days += rate.percent * (upto - day + 1)
         used.append(rate.id)
-        day = last + timedelta(days=1)
-        previous = rate
-    if previous is not None and previous.id not in used and provisional:
-        used.append(previous.id)
-    return Interest(money(total), provisional, tuple(used), (on - due).days)
-
-
-def _period(principal: Decimal, rate: Rate, first: date, last: date) -> Decimal:
-    days = (last - first).days + 1
-    return principal * rate.percent / HUNDRED * days / DAYS_IN_YEAR
+        known, day = rate, upto + 1
+        if day > last_day:
+            break
+    if day <= last_day:  # past the end of the table
+        percent_days += known.percent * (last_day - day + 1)
+        provisional = True
+        if known.id not in used:
+            used.append(known.id)
+    amount = money(principal * percent_days / (HUNDRED * DAYS_IN_YEAR))
+    return Interest(amount, provisional, tuple(used), (on - due).days)
 
 
 def damages_clause(principal: Decimal, percent: Decimal, minimum: Decimal | None = None) -> Decimal:
