@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims import eligibility
@@ -11,6 +12,7 @@ from claims.selectors import review_claim_get, review_queue
 from claims.services import claim_accept, claim_override_finding, claim_reject
 from claims.states import TransitionNotAllowed
 from creditors.models import User
+from fees.selectors import commercial_rate_missing
 
 
 def staff_user(request: HttpRequest) -> User:
@@ -38,7 +40,11 @@ def findings(reasons: list[dict[str, object]]) -> list[dict[str, object]]:
 @login_required
 def review_list(request: HttpRequest) -> HttpResponse:
     staff_user(request)
-    return render(request, "backoffice/review_list.html", {"claims": review_queue()})
+    context = {
+        "claims": review_queue(),
+        "rate_missing": commercial_rate_missing(timezone.localdate()),
+    }
+    return render(request, "backoffice/review_list.html", context)
 
 
 @login_required

@@ -151,17 +151,27 @@ def ledger_advance_received(
 
 
 def ledger_fee_earned(
-    *, claim: Claim, code: str, excl_vat: Decimal, vat_percent: Decimal, actor: User | None = None
+    *,
+    claim: Claim,
+    code: str,
+    excl_vat: Decimal,
+    vat_percent: Decimal,
+    actor: User | None = None,
+    key: str | None = None,
+    tariff_id: int | None = None,
 ) -> LedgerTransaction:
+    """A fee the platform earns, paid from the advance (or, beyond it, with consent)."""
     vat = money(excl_vat * vat_percent / 100)
     postings = [*_consume(claim, excl_vat + vat), (A.REVENUE, -excl_vat), (A.VAT, -vat)]
+    data = {"code": code, "excl_vat": str(excl_vat), "tariff_id": tariff_id}
     return ledger_post(
         claim=claim,
         kind=Kind.FEE_EARNED,
         actor=actor,
         memo=code,
-        data={"code": code, "excl_vat": str(excl_vat)},
+        data=data,
         postings=postings,
+        idempotency_key=key,
     )
 
 
@@ -183,6 +193,8 @@ def ledger_debt_established(
     costs: Decimal,
     flat_compensation: Decimal,
     actor: User | None = None,
+    key: str | None = None,
+    data: dict[str, Any] | None = None,
 ) -> LedgerTransaction:
     """What the summons claims from the debtor, by part."""
     parts = [
@@ -193,7 +205,12 @@ def ledger_debt_established(
     ]
     total = sum((amount for _a, amount in parts), ZERO)
     return ledger_post(
-        claim=claim, kind=Kind.DEBT_ESTABLISHED, actor=actor, postings=[*parts, (A.CLAIMED, -total)]
+        claim=claim,
+        kind=Kind.DEBT_ESTABLISHED,
+        actor=actor,
+        data=data,
+        idempotency_key=key,
+        postings=[*parts, (A.CLAIMED, -total)],
     )
 
 
@@ -320,4 +337,31 @@ def creditor_statement(claim: Claim) -> Statement:
 def _sum(claim: Claim, kind: str, account: str) -> Decimal:
     return exact_sum(
         LedgerEntry.objects.filter(claim=claim, transaction__kind=kind, ledger_account=account)
+    )
+
+
+def fees_earned(claim: Claim) -> dict[str, Decimal]:
+    """Net fee revenue (excl. VAT) booked on the dossier, per fee code."""
+    earned: dict[str, Decimal] = {}
+    rows = LedgerEntry.objects.filter(
+        claim=claim, ledger_account=A.REVENUE, transaction__kind=Kind.FEE_EARNED
+    ).values_list("transaction__memo", "amount")
+    for code, amount in rows:
+        earned[code] = earned.get(code, ZERO) - amount
+    return earned
+
+
+def ledger_fee_reversed(
+    *, claim: Claim, code: str, excl_vat: Decimal, vat_percent: Decimal, actor: User | None = None
+) -> LedgerTransaction:
+    """Give back a fee the refund rule does not let the platform keep."""
+    vat = money(excl_vat * vat_percent / 100)
+    postings = [(A.REVENUE, excl_vat), (A.VAT, vat), (A.ADVANCE, -(excl_vat + vat))]
+    return ledger_post(
+        claim=claim,
+        kind=Kind.FEE_EARNED,
+        actor=actor,
+        memo=code,
+        data={"code": code, "reversed": str(excl_vat)},
+        postings=postings,
     )

@@ -273,6 +273,16 @@ class Refund(models.Model):
         return f"refund {self.amount} ({self.state})"
 
 
+class OutboxCursor(models.Model):
+    """How far a consumer of the claim event log (the outbox) has read."""
+
+    name = models.CharField(max_length=40, unique=True)
+    last_event_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.last_event_id}"
+
+
 class StripeEvent(models.Model):
     """Stripe events already handled, so that a replayed event does nothing."""
 

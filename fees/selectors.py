@@ -57,3 +57,10 @@ def ledger_balances(*, claim_id: int) -> dict[str, Decimal]:
     for account, amount in entries.values_list("ledger_account", "amount"):
         balances[account] += amount
     return balances
+
+
+def commercial_rate_missing(on: date) -> bool:
+    """True when no commercial rate covers `on`: interest is then provisional (domain.md §10)."""
+    return not InterestRate.objects.filter(
+        _in_force(on), kind=InterestRate.Kind.COMMERCIAL
+    ).exists()

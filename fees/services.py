@@ -1,21 +1,32 @@
 """Writes about money: advance payments, refunds, consents."""
 
 import uuid
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims.models import Claim
+from claims.models import Claim, ClaimEvent
 from claims.services import Actor, claim_record_advance
 from claims.states import TERMINAL, ActorKind, State
 from creditors.models import Account, User
 from fees import gateway
-from fees.ledger import ledger_advance_received, ledger_refund
+from fees.ledger import (
+    ZERO,
+    fees_earned,
+    ledger_advance_received,
+    ledger_debt_established,
+    ledger_fee_earned,
+    ledger_fee_reversed,
+    ledger_refund,
+)
 from fees.models import CostConsent, Payment, Refund
-from fees.money import Advance, advance
+from fees.money import Advance, advance, damages_clause, interest, ios_cap, money
 from fees.refunds import paid_advance, refund_quote
 from fees.selectors import tables_on
 
@@ -156,7 +167,7 @@ def refund_create(*, claim: Claim, reason: str, actor: User | None = None) -> Re
 def refund_mark_succeeded(
     *, refund: Refund, actor: User | None = None, stripe_refund_id: str = ""
 ) -> None:
-    """The money is back with the creditor: book it, once."""
+    """The money is back with the creditor: settle the fees by the rule, then book it, once."""
     with transaction.atomic():
         locked = Refund.objects.select_for_update().get(pk=refund.pk)
         if locked.state == Refund.State.SUCCEEDED:
@@ -166,9 +177,32 @@ def refund_mark_succeeded(
             confirmed_by=actor,
             stripe_refund_id=stripe_refund_id or locked.stripe_refund_id,
         )
+        settle_fees_for_stop(claim=locked.claim, breakdown=locked.breakdown, actor=actor)
         ledger_refund(
             claim=locked.claim, amount=locked.amount, actor=actor, key=f"refund-{locked.pk}"
         )
+
+
+def settle_fees_for_stop(*, claim: Claim, breakdown: dict[str, Any], actor: User | None) -> None:
+    """Make the fees booked match the refund rule before the refund is booked.
+
+    A fee the rule does not deduct (the file fee on a cancellation within 12 hours) is given
+    back; a fee it deducts but not yet booked (the solvency fee on a later cancellation) is
+    booked, so that the advance ends at exactly the refund.
+    """
+    vat = Decimal(str(breakdown.get("vat_percent", "21")))
+    deducted = {code: Decimal(v) for code, v in breakdown.get("deductions", {}).items()}
+    earned = fees_earned(claim)
+    for code in ("file_fee", "solvency_fee"):
+        difference = deducted.get(code, ZERO) - earned.get(code, ZERO)
+        if difference > 0:
+            ledger_fee_earned(
+                claim=claim, code=code, excl_vat=difference, vat_percent=vat, actor=actor
+            )
+        elif difference < 0:
+            ledger_fee_reversed(
+                claim=claim, code=code, excl_vat=-difference, vat_percent=vat, actor=actor
+            )
 
 
 def refund_confirm_payout(*, actor: User, refund: Refund) -> None:
@@ -192,3 +226,82 @@ def consent_record(*, account: Account, actor: User, claim: Claim, up_to: Decima
 
 
 STOPPED = TERMINAL - {State.PAID}
+
+
+@dataclass(frozen=True)
+class Debt:
+    """What the summons claims (domain.md §1 art. 1394/21 and §3), with the versions used."""
+
+    principal: Decimal
+    interest: Decimal
+    damages_clause: Decimal
+    claimable: Decimal  # interest + damages clause, within the 10 % cap
+    cap_applied: bool
+    flat_compensation: Decimal
+    costs: Decimal  # the advance the creditor paid, recovered from the debtor
+    provisional: bool
+    versions: dict[str, object]
+
+
+def debt_for(claim: Claim, *, on: date) -> Debt:
+    """Interest per invoice on its outstanding amount, the damages clause on the total."""
+    tables = tables_on(on)
+    invoices = list(claim.invoices.all())
+    principal = sum((i.outstanding for i in invoices), ZERO)
+    interests = [interest(i.outstanding, i.due_date, on, tables.commercial_rates) for i in invoices]
+    accrued = sum((i.amount for i in interests), ZERO)
+    damages = damages_clause(principal, claim.damages_clause_percent, claim.damages_clause_minimum)
+    capped = ios_cap(principal, accrued, damages, tables.percent("ios_cap"))
+    payment = paid_advance(claim)
+    return Debt(
+        principal=principal,
+        interest=accrued,
+        damages_clause=damages,
+        claimable=capped.claimable,
+        cap_applied=capped.cap_applied,
+        flat_compensation=money(tables.amount("flat_compensation") * len(invoices)),
+        costs=payment.amount if payment else ZERO,
+        provisional=any(i.provisional for i in interests),
+        versions={
+            "interest_rates": sorted({r for i in interests for r in i.rate_ids}),
+            "ios_cap": tables.tariffs["ios_cap"].id,
+            "flat_compensation": tables.tariffs["flat_compensation"].id,
+        },
+    )
+
+
+# Events of the claim log that the ledger follows, and what each books.
+FEE_EVENTS = {
+    "accept_on_payment": "file_fee",
+    "accept": "file_fee",
+    "solvency_checked": "solvency_fee",
+    "solvency_doubtful": "solvency_fee",
+}
+
+
+def ledger_follow_event(event: ClaimEvent) -> None:
+    """Book what one claim event means for the money, once (keyed by the event)."""
+    claim = event.claim
+    when = timezone.localdate(event.created_at)
+    if event.name in FEE_EVENTS:
+        code = FEE_EVENTS[event.name]
+        tables = tables_on(when)
+        ledger_fee_earned(
+            claim=claim,
+            code=code,
+            excl_vat=tables.amount(code),
+            vat_percent=tables.percent("vat_rate"),
+            key=f"event-{event.pk}",
+            tariff_id=tables.tariffs[code].id,
+        )
+    elif event.name == "serve_summons" and claim.served_on:
+        debt = debt_for(claim, on=claim.served_on)
+        ledger_debt_established(
+            claim=claim,
+            principal=debt.principal,
+            interest=debt.claimable,
+            costs=debt.costs,
+            flat_compensation=debt.flat_compensation,
+            key=f"event-{event.pk}",
+            data={"provisional": debt.provisional, "versions": debt.versions},
+        )

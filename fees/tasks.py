@@ -9,9 +9,12 @@ from django.db import OperationalError
 from claims.models import Claim, ClaimEvent
 from claims.states import TERMINAL, State
 from fees import gateway
-from fees.models import Payment, Refund
+from fees.ledger import LedgerError
+from fees.models import OutboxCursor, Payment, Refund
 from fees.refunds import paid_advance, refund_reason_for
-from fees.services import refund_create, refund_mark_succeeded
+from fees.services import FEE_EVENTS, ledger_follow_event, refund_create, refund_mark_succeeded
+
+FOLLOWED = [*FEE_EVENTS, "serve_summons"]
 
 logger = logging.getLogger(__name__)
 TRANSIENT = (stripe.APIConnectionError, stripe.RateLimitError, OperationalError)
@@ -65,3 +68,22 @@ def refunds_from_events() -> int:
         if reason and refund_create(claim=claim, reason=reason):
             created += 1
     return created
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def ledger_from_events(chunk: int = 500) -> int:
+    """Follow the claim event log (the outbox) and book fees and debts, each event once."""
+    cursor, _ = OutboxCursor.objects.get_or_create(name="ledger")
+    events = list(
+        ClaimEvent.objects.filter(pk__gt=cursor.last_event_id, name__in=FOLLOWED)
+        .select_related("claim")
+        .order_by("pk")[:chunk]
+    )
+    for event in events:
+        try:
+            ledger_follow_event(event)
+        except LedgerError as exc:  # e.g. a demo claim without a paid advance: nothing to use
+            logger.warning("event %s not booked: %s", event.pk, exc)
+    if events:
+        OutboxCursor.objects.filter(pk=cursor.pk).update(last_event_id=events[-1].pk)
+    return len(events)

@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from claims.backoffice import staff_user
 from fees.models import Payment, Refund
+from fees.selectors import commercial_rate_missing
 from fees.services import payment_confirm_transfer, refund_confirm_payout
 
 
@@ -31,6 +33,7 @@ def money_queue(request: HttpRequest) -> HttpResponse:
         .select_related("claim", "claim__company")
         .order_by("created_at"),
         "errors": errors,
+        "rate_missing": commercial_rate_missing(timezone.localdate()),
     }
     return render(request, "backoffice/money.html", context, status=400 if errors else 200)
 

@@ -137,3 +137,16 @@ def test_only_staff_see_the_back_office(world: World, role: str) -> None:
     assert client.get("/backoffice/review/").status_code == 404
     assert client.post(f"/backoffice/review/{claim.code}/", {"action": "accept"}).status_code == 404
     assert Claim.objects.get(pk=claim.pk).state == State.IN_REVIEW
+
+
+@pytest.mark.django_db
+def test_staff_are_told_when_todays_interest_rate_is_missing(world: World) -> None:
+    client = world.client_for(world.staff)
+    with time_machine.travel(datetime(2026, 11, 24, 10, tzinfo=BRUSSELS)):  # 2026 H2: no rate
+        assert (
+            "No commercial interest rate is known for today"
+            in client.get("/backoffice/review/").content.decode()
+        )
+    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=BRUSSELS)):
+        page = client.get("/backoffice/money/").content.decode()
+        assert "No commercial interest rate is known for today" not in page

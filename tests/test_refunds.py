@@ -237,3 +237,53 @@ def test_transfer_instructions_and_the_statement(world: World) -> None:
     with time_machine.travel(timezone.now() + timedelta(hours=1)):
         statement = client.get(f"/api/v1/claims/{claim.code}/money").json()
     assert statement["refund_if_stopped_now"] == "336.23"  # still within 12 hours
+
+
+@pytest.mark.django_db
+def test_the_ledger_follows_the_claim_and_a_refund_leaves_nothing_behind(world: World) -> None:
+    """Event log -> fees booked; a stop -> fees settled by the rule; the advance ends at 0."""
+    from fees.tasks import ledger_from_events
+
+    claim = paid_claim(world)  # accepted: the file fee is earned from the advance
+    assert ledger_from_events() >= 1
+    assert ledger_balances(claim_id=claim.pk)["revenue"] == D("-40.00")
+    assert ledger_from_events() == 0  # each event once
+    with time_machine.travel(claim.submitted_at + timedelta(hours=2)):  # type: ignore[operator]
+        move(world, claim, "cancel")
+    refund_confirm_payout(actor=world.staff, refund=settled(claim))
+    balances = ledger_balances(claim_id=claim.pk)
+    # Cancelled within 12 hours: the file fee was given back and everything refunded.
+    assert (balances["advance"], balances["bank"], balances["revenue"]) == (D(0), D(0), D(0))
+
+
+@pytest.mark.django_db
+def test_a_later_cancellation_books_the_fees_the_rule_keeps(world: World) -> None:
+    from fees.tasks import ledger_from_events
+
+    claim = paid_claim(world)
+    ledger_from_events()
+    with time_machine.travel(claim.submitted_at + timedelta(days=1)):  # type: ignore[operator]
+        move(world, claim, "cancel")
+    refund = settled(claim)
+    assert refund.amount == D("227.33")
+    refund_confirm_payout(actor=world.staff, refund=refund)
+    balances = ledger_balances(claim_id=claim.pk)
+    assert balances["advance"] == D("0.00")
+    assert balances["revenue"] == D("-90.00") and balances["vat"] == D("-18.90")
+    assert balances["bank"] == D("108.90")  # the fees kept, with their VAT
+
+
+@pytest.mark.django_db
+def test_service_establishes_the_debt_with_interest_within_the_cap(world: World) -> None:
+    from fees.tasks import ledger_from_events
+
+    claim = move(world, paid_claim(world), "hand_off")
+    Claim.objects.filter(pk=claim.pk).update(damages_clause_percent=D("10"))
+    claim.refresh_from_db()
+    walk_to_served(world, claim)
+    ledger_from_events()
+    balances = ledger_balances(claim_id=claim.pk)
+    assert balances["debtor_principal"] == D("1250.00")
+    assert balances["debtor_interest"] == D("125.00")  # 10 % damages + interest, capped at 10 %
+    assert balances["debtor_flat"] == D("40.00")
+    assert balances["debtor_costs"] == PAID
