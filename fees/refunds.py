@@ -27,6 +27,7 @@ class Deduction:
     code: str  # file_fee, solvency_fee, bailiff_costs
     amount_excl_vat: Decimal
     amount_incl_vat: Decimal
+    tariff_id: int | None = None  # the tariff row a fee came from
 
 
 @dataclass
@@ -44,6 +45,7 @@ class RefundQuote:
             "advance_excl_vat": str(self.advance_excl_vat),
             "vat_percent": str(self.vat_percent),
             "deductions": {d.code: str(d.amount_excl_vat) for d in self.deductions},
+            "tariff_ids": {d.code: d.tariff_id for d in self.deductions if d.tariff_id},
             "amount": str(self.amount),
             "creditor_owes": str(self.creditor_owes),
             "certificate_of_irrecoverability": self.certificate_of_irrecoverability,
@@ -68,7 +70,7 @@ def bailiff_costs_incurred(claim: Claim, vat_percent: Decimal) -> Deduction:
 
 def _fee(code: str, tables: Tables, vat_percent: Decimal) -> Deduction:
     excl = tables.amount(code)
-    return Deduction(code, excl, excl + percent_of(excl, vat_percent))
+    return Deduction(code, excl, excl + percent_of(excl, vat_percent), tables.tariffs[code].id)
 
 
 def _solvency_checked(claim: Claim) -> bool:

@@ -51,12 +51,16 @@ def _check(account: Account, claim: Claim) -> None:
 
 
 def _advance_quote(claim: Claim) -> dict[str, object]:
+    """The advance with the tariff rows it used, kept on the payment."""
     quote = advance_for(claim)
+    tariffs = tables_on(timezone.localdate()).tariffs
+    used = ["vat_rate", *(["partner_discount"] if claim.partner_discount else [])]
     return {
         "excl_vat": str(quote.excl_vat),
         "vat": str(quote.vat),
         "incl_vat": str(quote.incl_vat),
         "bracket_id": quote.bracket_id,
+        "tariff_ids": {code: tariffs[code].id for code in used},
     }
 
 
