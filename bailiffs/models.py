@@ -1,5 +1,7 @@
 """Bailiff offices: organisations of their own, with members and the postal codes they cover."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -59,3 +61,50 @@ class CoverageRange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postal_code_from}–{self.postal_code_to}"
+
+
+class LegalDocument(models.Model):
+    """A generated legal document: immutable once stored; a correction is a new version."""
+
+    class Kind(models.TextChoices):
+        SUMMONS = "summons", _("Summons to pay with the answer form")
+        PV = "pv", _("PV of non-contestation")
+        CERTIFICATE = "certificate", _("Certificate of irrecoverability")
+        BALANCE_LETTER = "balance_letter", _("Balance letter")
+
+    account = models.ForeignKey("creditors.Account", on_delete=models.PROTECT, related_name="+")
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.PROTECT, related_name="legal_documents"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    language = models.CharField(max_length=2)
+    version = models.PositiveIntegerField()
+    template_version = models.CharField(max_length=40)
+    file = models.FileField(upload_to="legal/")
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    reason = models.TextField(blank=True, help_text="Why this version was made.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "kind", "version"], name="legal_document_version_unique"
+            )
+        ]
+        ordering = ["claim", "kind", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.version} of {self.claim_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Immutable: a stored legal document is never rewritten (a correction is a new row).
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Legal documents are immutable; store a new version instead.")
+        super().save(*args, **kwargs)

@@ -37,6 +37,14 @@ class Claim(models.Model):
         _("damages clause minimum"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     partner_discount = models.BooleanField(_("partner discount"), default=False)
+    document_language_override = models.CharField(
+        _("document language (override)"),
+        max_length=2,
+        blank=True,
+        choices=[("nl", _("Dutch")), ("fr", _("French")), ("de", _("German"))],
+        help_text="Empty: the language of the debtor's seat (law of 15 June 1935).",
+    )
+    pv_requested_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=24, choices=State.choices, default=State.DRAFT)
     state_changed_at = models.DateTimeField()
 
