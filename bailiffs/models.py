@@ -16,6 +16,10 @@ class Office(models.Model):
     client_account_iban = models.CharField(_("client-account IBAN"), max_length=34, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     capacity = models.PositiveIntegerField(_("capacity (open claims)"), default=100)
+    webhook_url = models.URLField(_("webhook URL"), blank=True)
+    webhook_secret = models.CharField(
+        _("webhook secret"), max_length=80, blank=True, help_text="Signs webhooks (HMAC-SHA256)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -61,6 +65,38 @@ class CoverageRange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postal_code_from}–{self.postal_code_to}"
+
+
+class OfficeNotification(models.Model):
+    """A message to an office about a claim: e-mail at once, webhook with retries."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed: staff alerted")
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="notifications")
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="+")
+    event = models.CharField(max_length=40)
+    payload = models.JSONField(default=dict)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(state="pending"),
+                name="notification_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.office_id} ({self.state})"
 
 
 class LegalDocument(models.Model):

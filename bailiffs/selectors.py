@@ -1,10 +1,12 @@
-"""Reads about bailiff offices."""
+"""Reads about bailiff offices and the claims assigned to them."""
 
-from django.db.models import Count, F, FloatField, Q, QuerySet
+from django.db.models import Case, Count, F, FloatField, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Cast, Greatest
+from django.http import Http404
 
 from bailiffs.models import Office, OfficeMembership
-from claims.states import WITH_OFFICE
+from claims.models import Claim, ClaimEvent
+from claims.states import WITH_OFFICE, State
 from creditors.models import User
 
 
@@ -33,3 +35,42 @@ def offices_of(*, user: User) -> QuerySet[Office]:
 
 def is_office_member(*, user: User) -> bool:
     return OfficeMembership.objects.filter(user=user).exists()
+
+
+# The deadline an office works towards in each state.
+NEXT_DEADLINE = Case(
+    When(state=State.WITH_BAILIFF, then=F("service_due_at")),
+    When(state=State.SUMMONS_SERVED, then=F("window_ends_at")),
+    default=None,
+)
+
+
+def office_claims(*, user: User, state: str = "") -> QuerySet[Claim]:
+    """The claims assigned to the user's offices, the nearest deadline first.
+
+    The office is the scope here (it works for many creditor accounts), and nothing else.
+    """
+    claims = (
+        Claim.objects.filter(office__memberships__user=user)
+        .select_related("company", "debtor", "office")
+        .annotate(next_deadline=NEXT_DEADLINE)
+        .order_by(F("next_deadline").asc(nulls_last=True), "pk")
+    )
+    return claims.filter(state=state) if state else claims
+
+
+def office_claim_get(*, user: User, code: str) -> Claim:
+    """One claim of the user's offices; any other claim does not exist (404)."""
+    claim = (
+        office_claims(user=user)
+        .prefetch_related(
+            "invoices",
+            "payment_plans",
+            Prefetch("events", queryset=ClaimEvent.objects.select_related("actor")),
+        )
+        .filter(code=code.upper())
+        .first()
+    )
+    if claim is None:
+        raise Http404("No such claim.")
+    return claim

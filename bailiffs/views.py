@@ -1,1 +1,89 @@
-"""Views of the bailiffs app."""
+"""The office portal: the work queue and the actions, the same services as the API."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError as ApiValidationError
+
+from bailiffs.api import ACTIONS, run_action
+from bailiffs.selectors import is_office_member, office_claim_get, office_claims
+from claims.states import State, TransitionNotAllowed
+from creditors.models import User
+
+
+def _office_user(request: HttpRequest) -> User:
+    user = request.user
+    if not (isinstance(user, User) and is_office_member(user=user)):
+        raise Http404("Not found.")
+    return user
+
+
+def _input_type(field: serializers.Field[Any, Any, Any, Any]) -> str:
+    if isinstance(field, serializers.DateField):
+        return "date"
+    if isinstance(field, serializers.DecimalField | serializers.IntegerField):
+        return "number"
+    if isinstance(field, serializers.FileField):
+        return "file"
+    if isinstance(field, serializers.BooleanField):
+        return "checkbox"
+    if isinstance(field, serializers.ChoiceField):
+        return "select"
+    return "text"
+
+
+def action_forms() -> list[dict[str, Any]]:
+    """Each action with its fields, for the portal's forms (lists of instalments stay API-only)."""
+    forms = []
+    for action, (serializer_class, _perform, summary) in ACTIONS.items():
+        fields = [
+            {
+                "name": name,
+                "type": _input_type(field),
+                "required": field.required,
+                "choices": list(getattr(field, "choices", {}) or []),
+            }
+            for name, field in serializer_class().fields.items()
+            if not isinstance(field, serializers.ListSerializer)
+        ]
+        forms.append({"action": action, "summary": summary, "fields": fields})
+    return forms
+
+
+@login_required
+def work_queue(request: HttpRequest) -> HttpResponse:
+    user = _office_user(request)
+    state = request.GET.get("state", "")
+    claims = office_claims(user=user, state=state if state in State.values else "")
+    context = {"claims": claims[:200], "state": state, "states": State.choices}
+    return render(request, "bailiffs/queue.html", context)
+
+
+@login_required
+def claim_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = _office_user(request)
+    claim = office_claim_get(user=user, code=code)
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ACTIONS:
+            raise Http404("No such action.")
+        data: dict[str, object] = {
+            k: v for k, v in request.POST.items() if k not in {"action", "csrfmiddlewaretoken"}
+        }
+        data.update(request.FILES.items())
+        try:
+            run_action(user, code, action, data)
+            return redirect("bailiffs:claim", code=claim.code)
+        except ApiValidationError as exc:
+            errors = exc.detail if isinstance(exc.detail, dict) else {"action": exc.detail}
+        except ValidationError as exc:
+            errors = exc.message_dict
+        except TransitionNotAllowed as exc:
+            errors = {"action": [str(exc)]}
+    context = {"claim": claim, "forms": action_forms(), "errors": errors}
+    return render(request, "bailiffs/claim.html", context, status=400 if errors else 200)

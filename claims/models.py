@@ -157,6 +157,7 @@ class DocumentKind(models.TextChoices):
     INVOICE = "invoice", _("Invoice")
     TERMS = "terms", _("Terms and conditions")
     REMINDER = "reminder", _("Last reminder")
+    ANSWER_FORM = "answer_form", _("Debtor's answer form")
 
 
 def _document_path(instance: "ClaimDocument", filename: str) -> str:
@@ -180,6 +181,26 @@ class ClaimDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class PaymentPlan(models.Model):
+    """Payment facilities the debtor asked for: the creditor accepts or declines them."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        BROKEN = "broken", _("An instalment was missed")
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="payment_plans")
+    instalments = models.JSONField(help_text='[{"due_date": "YYYY-MM-DD", "amount": "0.00"}]')
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"plan of {self.claim_id} ({self.state})"
 
 
 class AppendOnlyError(Exception):

@@ -582,7 +582,13 @@ def sniff_content_type(head: bytes) -> str | None:
 
 
 def claim_document_add(
-    *, account: Account, actor: User, claim: Claim, kind: str, upload: UploadedFile
+    *,
+    account: Account,
+    actor: User,
+    claim: Claim,
+    kind: str,
+    upload: UploadedFile,
+    actor_kind: ActorKind = ActorKind.CREDITOR,
 ) -> ClaimDocument:
     """Store an uploaded PDF, PNG or JPEG (at most CLAIM_DOCUMENT_MAX_BYTES) on the claim."""
     _check_tenant(account, claim)
@@ -617,7 +623,7 @@ def claim_document_add(
             account=account,
             claim=claim,
             name="document_added",
-            actor=Actor(kind=ActorKind.CREDITOR, user=actor),
+            actor=Actor(kind=actor_kind, user=actor),
             data={"document_id": document.pk, "kind": kind, "sha256": document.sha256},
         )
     return document

@@ -160,6 +160,17 @@ NOTES: dict[str, str] = {
     "document_added": "a document was added to the dossier",
     "finding_overridden": "staff set aside a finding that asked for a review",
     "flagged_for_review": "the register changed: staff should look at the claim again",
+    "summons_manner": "how the summons was served",
+    "debtor_paid": "the debtor paid (part of) the claim through the bailiff",
+    "facilities_requested": "the debtor asked for payment facilities",
+    "facilities_declined": "the creditor declined the payment facilities",
+    "pv_requested": "the creditor asked for the PV of non-contestation",
+    "enforcement_step": "an enforcement step and its cost",
+    "paid_out": "money paid out to the creditor",
+    "office_not_reached": "the office's webhook failed: staff must tell the office",
+    "reassigned": "staff moved the claim to another office",
+    "no_office": "no office covers the debtor's postal code: staff must assign one",
+    "direct_payment_reported": "the creditor reported a payment received directly",
 }
 
 

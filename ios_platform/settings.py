@@ -203,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.sweep_deadlines",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
     },
+    "bailiffs-deliver-webhooks": {
+        "task": "bailiffs.tasks.deliver_webhooks",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+    },
     "fees-ledger-from-events": {
         "task": "fees.tasks.ledger_from_events",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),

@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from bailiffs import api as bailiff_api
+from claims import actions_api as claim_actions_api
 from claims import api as claims_api
 from claims import eligibility_api
 from creditors import views as creditor_views
@@ -12,6 +14,20 @@ from fees import webhooks as fees_webhooks
 from ios_platform import views
 
 api_v1 = [
+    path("bailiff/claims", bailiff_api.BailiffClaimListApi.as_view(), name="bailiff-claims"),
+    path(
+        "bailiff/claims/<str:code>",
+        bailiff_api.BailiffClaimDetailApi.as_view(),
+        name="bailiff-claim",
+    ),
+    *[
+        path(
+            f"bailiff/claims/<str:code>/{action}",
+            view.as_view(),
+            name=f"bailiff-claim-{action}",
+        )
+        for action, view in bailiff_api.ACTION_VIEWS.items()
+    ],
     path("claims", claims_api.ClaimListApi.as_view(), name="claims"),
     path("claims/<str:code>", claims_api.ClaimDetailApi.as_view(), name="claim"),
     path(
@@ -29,6 +45,10 @@ api_v1 = [
         eligibility_api.EligibilityCheckApi.as_view(),
         name="eligibility-check",
     ),
+    *[
+        path(f"claims/<str:code>/{action}", view.as_view(), name=f"claim-{action}")
+        for action, view in claim_actions_api.ACTION_VIEWS.items()
+    ],
     path("calculator/quote", fees_api.QuoteApi.as_view(), name="calculator-quote"),
     path("claims/<str:code>/advance", fees_api.ClaimAdvanceApi.as_view(), name="claim-advance"),
     path("claims/<str:code>/money", fees_api.ClaimMoneyApi.as_view(), name="claim-money"),
@@ -55,5 +75,6 @@ urlpatterns += i18n_patterns(
     path("accounts/switch/", creditor_views.account_switch, name="account-switch"),
     path("claims/", include("claims.urls")),
     path("backoffice/", include("claims.backoffice_urls")),
+    path("bailiff/", include("bailiffs.urls")),
     prefix_default_language=False,
 )

@@ -43,6 +43,18 @@ def _everyone(status: int, method: str = "get", data: dict[str, object] | None =
     return Expect(dict.fromkeys(ROLES, status), method=method, data=data)
 
 
+def _bailiff_only(anonymous: int, bailiff: int = 200, method: str = "get") -> Expect:
+    """The office the claim is assigned to sees it; nobody else does."""
+    others = dict.fromkeys(TENANT | NOT_TENANT - {"bailiff"}, 404)
+    return Expect({"anonymous": anonymous, "bailiff": bailiff} | others, method=method)
+
+
+def _creditor_action(member: int) -> Expect:
+    """An empty POST of a creditor decision: members get `member`, read-only a 403."""
+    statuses = {"anonymous": 401, "owner": member, "member": member, "read_only": 403}
+    return Expect(statuses | dict.fromkeys(NOT_TENANT, 404), method="post")
+
+
 def _staff_only() -> Expect:
     return Expect(
         {"anonymous": 302, "staff": 200} | dict.fromkeys(TENANT | NOT_TENANT - {"staff"}, 404)
@@ -112,6 +124,34 @@ EXPECTATIONS: dict[str, Expect] = {
     "api:claim-money": _tenant_only(401),
     "api:stripe-webhook": _everyone(400, method="post"),  # no signature
     "backoffice:money": _staff_only(),
+    "api:bailiff-claims": _bailiff_only(401),
+    "api:bailiff-claim": _bailiff_only(401),
+    # Empty bodies: the office is told what is missing (400), or that the draft cannot take
+    # payment facilities (409).
+    **{
+        f"api:bailiff-claim-{action}": _bailiff_only(
+            401, 409 if action == "facilities" else 400, "post"
+        )
+        for action in (
+            "solvency",
+            "summons",
+            "payment",
+            "facilities",
+            "contest",
+            "pv",
+            "title",
+            "enforcement",
+            "receipt",
+            "close",
+        )
+    },
+    "bailiffs:queue": _bailiff_only(302),
+    "bailiffs:claim": _bailiff_only(302),
+    "api:claim-pv-request": _creditor_action(409),  # a draft is not ready for the PV
+    "api:claim-facilities": _creditor_action(409),  # no payment plan was proposed
+    "api:claim-consent": _creditor_action(400),
+    "api:claim-solvency-decision": _creditor_action(400),
+    "api:claim-direct-payment": _creditor_action(400),
     "backoffice:review-list": _staff_only(),
     "backoffice:review-detail": _staff_only(),
 }
@@ -170,6 +210,7 @@ def test_every_url_pattern_as_every_role(world: World, clients: Clients) -> None
     world.staff.is_superuser = True
     world.staff.save()
     claim = world.draft(reference="A-1")
+    Claim.objects.filter(pk=claim.pk).update(office=world.office)  # the bailiff's office has it
     world.draft(account=world.other_account, reference="B-1")
     document = claim_document_add(
         account=world.account,

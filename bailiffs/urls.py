@@ -1,0 +1,9 @@
+from django.urls import path
+
+from bailiffs import views
+
+app_name = "bailiffs"
+urlpatterns = [
+    path("", views.work_queue, name="queue"),
+    path("claims/<str:code>/", views.claim_detail, name="claim"),
+]
