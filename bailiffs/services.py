@@ -24,6 +24,7 @@ from claims.models import Claim, PaymentPlan
 from claims.services import (
     Actor,
     claim_document_add,
+    claim_ensure_can,
     claim_grant_facilities,
     claim_miss_instalment,
     claim_note,
@@ -211,7 +212,8 @@ def creditor_request_pv(*, actor: User, claim: Claim) -> Claim:
 
 
 def bailiff_pv(*, actor: User, claim: Claim, drawn_on: date) -> Claim:
-    if claim.state == State.READY_FOR_PV and claim.pv_requested_at is None:
+    claim_ensure_can(claim, "draw_pv")
+    if claim.pv_requested_at is None:
         raise TransitionNotAllowed(_("The creditor has not asked for the PV yet."))
     _not_before(drawn_on, claim.pv_earliest_on, "drawn_on", _("the earliest PV day"))
     claim_transition(
@@ -231,6 +233,8 @@ def _event_day(claim: Claim, name: str) -> date | None:
 
 def bailiff_title(*, actor: User, claim: Claim, reference: str, granted_on: date) -> Claim:
     """The magistrate declared the PV enforceable (art. 1394/25)."""
+    if claim.state not in {State.PV_DRAWN, State.TITLE_REQUESTED}:
+        claim_ensure_can(claim, "request_title")
     if not reference.strip():
         raise ValidationError({"reference": [_("Give the title's reference.")]})
     _not_before(granted_on, _event_day(claim, "draw_pv"), "granted_on", _("the PV"))
@@ -253,6 +257,8 @@ def bailiff_enforcement(
     *, actor: User, claim: Claim, step: str, cost: Decimal, done_on: date
 ) -> Claim:
     """An enforcement step and its cost, within the creditor's recorded consent."""
+    if claim.state not in {State.ENFORCEABLE, State.ENFORCEMENT}:
+        raise TransitionNotAllowed(_("Enforcement needs an enforceable title."))
     _not_before(done_on, _event_day(claim, "grant_title"), "done_on", _("the enforceable title"))
     with transaction.atomic():
         if claim.state == State.ENFORCEABLE:

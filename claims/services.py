@@ -175,6 +175,16 @@ def claim_transition(
     return event
 
 
+def claim_ensure_can(claim: Claim, name: str) -> None:
+    """Raise TransitionNotAllowed (409) before any other check when the state forbids `name`."""
+    transition = transition_get(name)
+    if claim.state not in transition.sources:
+        raise TransitionNotAllowed(
+            _("This action (%(action)s) is not possible while the claim is “%(state)s”.")
+            % {"action": name, "state": _state_label(claim.state)}
+        )
+
+
 def claim_note(
     *,
     account: Account,
@@ -391,6 +401,7 @@ def claim_record_solvency(
 
 def claim_serve_summons(*, account: Account, claim: Claim, actor: User, served_on: date) -> Claim:
     """The summons is served: the one-month window of art. 1394/21 starts the next day."""
+    claim_ensure_can(claim, "serve_summons")
     today = timezone.localdate()
     if served_on > today:
         raise ValidationError({"served_on": [_("The service date cannot be in the future.")]})
