@@ -87,3 +87,45 @@ def claim_detail(request: HttpRequest, code: str) -> HttpResponse:
             errors = {"action": [str(exc)]}
     context = {"claim": claim, "forms": action_forms(), "errors": errors}
     return render(request, "bailiffs/claim.html", context, status=400 if errors else 200)
+
+
+@login_required
+def handoff_queue(request: HttpRequest) -> HttpResponse:
+    """Staff: claims no office covers, offices not reached, services overdue; reassignment."""
+    from bailiffs.models import Office, OfficeNotification
+    from bailiffs.services import claim_reassign
+    from claims.backoffice import staff_user
+    from claims.models import Claim
+
+    staff = staff_user(request)
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        claim = Claim.objects.filter(code=request.POST.get("code", "").upper()).first()
+        office = Office.objects.filter(pk=request.POST.get("office") or 0).first()
+        try:
+            if claim is None or office is None:
+                raise ValidationError({"code": ["Choose a claim and an office."]})
+            claim_reassign(
+                actor=staff, claim=claim, office=office, reason=request.POST.get("reason", "")
+            )
+            return redirect("backoffice:handoff")
+        except ValidationError as exc:
+            errors = exc.message_dict
+        except TransitionNotAllowed as exc:
+            errors = {"code": [str(exc)]}
+    context = {
+        "unassigned": Claim.objects.filter(state=State.ACCEPTED, office__isnull=True)
+        .select_related("debtor", "company")
+        .order_by("state_changed_at"),
+        "unreached": OfficeNotification.objects.filter(state=OfficeNotification.State.FAILED)
+        .select_related("office", "claim")
+        .order_by("-created_at")[:100],
+        "overdue": Claim.objects.filter(
+            state=State.WITH_BAILIFF, service_sla_breached_at__isnull=False
+        )
+        .select_related("office", "debtor")
+        .order_by("service_due_at"),
+        "offices": Office.objects.order_by("name"),
+        "errors": errors,
+    }
+    return render(request, "backoffice/handoff.html", context, status=400 if errors else 200)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from bailiffs import views as bailiff_views
 from claims import backoffice
 from fees import views as money_views
 
@@ -8,4 +9,5 @@ urlpatterns = [
     path("review/", backoffice.review_list, name="review-list"),
     path("review/<str:code>/", backoffice.review_detail, name="review-detail"),
     path("money/", money_views.money_queue, name="money"),
+    path("handoff/", bailiff_views.handoff_queue, name="handoff"),
 ]

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bailiffs.models import OfficeNotification
 from claims.api import document_response
 from claims.selectors import claim_document_get, claim_get, claims_of, claims_search
 from claims.states import allowed_transitions
@@ -43,10 +44,20 @@ def claim_detail(request: HttpRequest, code: str) -> HttpResponse:
     membership = _membership_or_404(request)
     claim = claim_get(account=membership.account, code=code)
     actions = allowed_transitions(claim.state) if membership.can_write else []
+    notification = (
+        OfficeNotification.objects.filter(claim=claim).order_by("-created_at").first()
+        if claim.office_id
+        else None
+    )
     return render(
         request,
         "claims/detail.html",
-        {"claim": claim, "membership": membership, "actions": actions},
+        {
+            "claim": claim,
+            "membership": membership,
+            "actions": actions,
+            "notification": notification,
+        },
     )
 
 

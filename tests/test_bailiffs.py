@@ -410,3 +410,28 @@ def test_after_ten_failed_tries_over_a_day_staff_are_alerted(
     assert len(receiver.received) == 10
     alert = ClaimEvent.objects.get(claim=claim, name="office_not_reached")
     assert "10 times" in alert.reason
+
+
+@pytest.mark.django_db
+def test_staff_see_hand_off_problems_and_reassign(world: World) -> None:
+    other = Office.objects.create(name="Second office", enterprise_number="0999000624")
+    CoverageRange.objects.all().delete()
+    waiting = world.claim_in(State.ACCEPTED)
+    hand_off_claim(waiting.pk)
+    staff = world.client_for(world.staff)
+    page = staff.get("/backoffice/handoff/").content.decode()
+    assert waiting.code in page
+    assert (
+        staff.post(
+            "/backoffice/handoff/", {"code": waiting.code, "office": other.pk, "reason": ""}
+        ).status_code
+        == 400
+    )
+    response = staff.post(
+        "/backoffice/handoff/",
+        {"code": waiting.code.lower(), "office": other.pk, "reason": "manual"},
+    )
+    assert response.status_code == 302
+    assert Claim.objects.get(pk=waiting.pk).office == other
+    creditor_page = world.client_for(world.owner).get(f"/claims/{waiting.code}/").content.decode()
+    assert "Second office" in creditor_page

@@ -124,6 +124,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "api:claim-money": _tenant_only(401),
     "api:stripe-webhook": _everyone(400, method="post"),  # no signature
     "backoffice:money": _staff_only(),
+    "backoffice:handoff": _staff_only(),
     "api:bailiff-claims": _bailiff_only(401),
     "api:bailiff-claim": _bailiff_only(401),
     # Empty bodies: the office is told what is missing (400), or that the draft cannot take
