@@ -6,4 +6,5 @@ app_name = "bailiffs"
 urlpatterns = [
     path("", views.work_queue, name="queue"),
     path("claims/<str:code>/", views.claim_detail, name="claim"),
+    path("tokens/", views.api_tokens, name="tokens"),
 ]

@@ -129,3 +129,24 @@ def handoff_queue(request: HttpRequest) -> HttpResponse:
         "errors": errors,
     }
     return render(request, "backoffice/handoff.html", context, status=400 if errors else 200)
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """An office member's own API tokens: create one (shown once) or revoke one."""
+    from creditors.models import ApiToken
+    from creditors.services import api_token_create, api_token_revoke
+
+    user = _office_user(request)
+    secret = ""
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            token = ApiToken.objects.filter(user=user, pk=request.POST["revoke"]).first()
+            if token is None:
+                raise Http404("No such token.")
+            api_token_revoke(token=token, actor=user)
+        else:
+            name = request.POST.get("name", "").strip()[:100] or "API"
+            _token, secret = api_token_create(user=user, account=None, name=name)
+    tokens = ApiToken.objects.filter(user=user, account__isnull=True).order_by("-created_at")
+    return render(request, "bailiffs/tokens.html", {"tokens": tokens, "secret": secret})

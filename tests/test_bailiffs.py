@@ -435,3 +435,19 @@ def test_staff_see_hand_off_problems_and_reassign(world: World) -> None:
     assert Claim.objects.get(pk=waiting.pk).office == other
     creditor_page = world.client_for(world.owner).get(f"/claims/{waiting.code}/").content.decode()
     assert "Second office" in creditor_page
+
+
+@pytest.mark.django_db
+def test_an_office_member_creates_and_revokes_a_hashed_token(world: World) -> None:
+    from creditors.models import ApiToken
+
+    portal = world.client_for(world.bailiff)
+    page = portal.post("/bailiff/tokens/", {"name": "case system"}).content.decode()
+    token = ApiToken.objects.get(user=world.bailiff, name="case system")
+    secret = page.split("<code>")[1].split("</code>")[0]
+    assert secret not in token.token_hash and len(token.token_hash) == 64  # stored hashed
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert client.get("/api/v1/bailiff/claims").status_code == 200
+    portal.post("/bailiff/tokens/", {"revoke": token.pk})
+    assert client.get("/api/v1/bailiff/claims").status_code == 401

@@ -148,6 +148,9 @@ EXPECTATIONS: dict[str, Expect] = {
     },
     "bailiffs:queue": _bailiff_only(302),
     "bailiffs:claim": _bailiff_only(302),
+    "bailiffs:tokens": Expect(
+        {"anonymous": 302, "bailiff": 200} | dict.fromkeys(TENANT | NOT_TENANT - {"bailiff"}, 404)
+    ),
     "api:claim-pv-request": _creditor_action(409),  # a draft is not ready for the PV
     "api:claim-facilities": _creditor_action(409),  # no payment plan was proposed
     "api:claim-consent": _creditor_action(400),
