@@ -19,7 +19,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bailiffs import services
-from bailiffs.selectors import is_office_member, office_claim_get, office_claims
+from bailiffs.documents import document_response
+from bailiffs.selectors import (
+    is_office_member,
+    legal_document_get,
+    office_claim_get,
+    office_claims,
+)
 from claims.api import ClaimDetailSerializer, ClaimSerializer
 from claims.models import Claim
 from claims.states import State
@@ -47,7 +53,7 @@ class OfficeClaimSerializer(ClaimSerializer):
 
 class OfficeClaimDetailSerializer(OfficeClaimSerializer, ClaimDetailSerializer):
     class Meta(OfficeClaimSerializer.Meta):
-        fields = [*OfficeClaimSerializer.Meta.fields, "documents"]
+        fields = [*OfficeClaimSerializer.Meta.fields, "documents", "legal_documents"]
 
 
 def _user(request: Request) -> User:
@@ -246,3 +252,10 @@ def _action_view(action: str) -> type[APIView]:
 
 
 ACTION_VIEWS = {action: _action_view(action) for action in ACTIONS}
+
+
+class BailiffLegalDocumentApi(APIView):
+    @extend_schema(responses={(200, "application/pdf"): bytes}, summary="Download a legal document")
+    def get(self, request: Request, code: str, document_id: int) -> Any:
+        claim = office_claim_get(user=_user(request), code=code)
+        return document_response(legal_document_get(claim=claim, document_id=document_id))

@@ -4,7 +4,7 @@ from django.db.models import Case, Count, F, FloatField, Prefetch, Q, QuerySet, 
 from django.db.models.functions import Cast, Greatest
 from django.http import Http404
 
-from bailiffs.models import Office, OfficeMembership
+from bailiffs.models import LegalDocument, Office, OfficeMembership
 from claims.models import Claim, ClaimEvent
 from claims.states import WITH_OFFICE, State
 from creditors.models import User
@@ -66,6 +66,8 @@ def office_claim_get(*, user: User, code: str) -> Claim:
         .prefetch_related(
             "invoices",
             "payment_plans",
+            "documents",
+            "legal_documents__superseded_by",
             Prefetch("events", queryset=ClaimEvent.objects.select_related("actor")),
         )
         .filter(code=code.upper())
@@ -74,3 +76,13 @@ def office_claim_get(*, user: User, code: str) -> Claim:
     if claim is None:
         raise Http404("No such claim.")
     return claim
+
+
+def legal_document_get(*, claim: Claim, document_id: int) -> LegalDocument:
+    """A legal document of a claim the caller already may see; others do not exist."""
+    document = (
+        LegalDocument.objects.filter(claim=claim, pk=document_id).select_related("claim").first()
+    )
+    if document is None:
+        raise Http404("No such document.")
+    return document

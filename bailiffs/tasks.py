@@ -9,6 +9,7 @@ from celery import shared_task
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
+from bailiffs.documents import documents_from_events, render_document  # noqa: F401 (registers them)
 from bailiffs.models import OfficeNotification
 from bailiffs.services import notification_attempt_failed, webhook_signature
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -150,3 +150,54 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             _token, secret = api_token_create(user=user, account=None, name=name)
     tokens = ApiToken.objects.filter(user=user, account__isnull=True).order_by("-created_at")
     return render(request, "bailiffs/tokens.html", {"tokens": tokens, "secret": secret})
+
+
+@login_required
+def legal_document(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    from bailiffs.documents import document_response
+    from bailiffs.selectors import legal_document_get
+
+    claim = office_claim_get(user=_office_user(request), code=code)
+    return document_response(legal_document_get(claim=claim, document_id=document_id))
+
+
+@login_required
+def staff_documents(request: HttpRequest, code: str) -> HttpResponse:
+    """Staff: every version of a claim's legal documents, and a re-render with a reason."""
+    from bailiffs.documents import TEMPLATE_VERSION, document_request_rerender, document_versions
+    from claims.backoffice import staff_user
+    from claims.selectors import review_claim_get
+
+    staff = staff_user(request)
+    claim = review_claim_get(code=code)
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            document_request_rerender(
+                claim=claim,
+                kind=request.POST.get("kind", ""),
+                actor=staff,
+                reason=request.POST.get("reason", ""),
+            )
+            return redirect("backoffice:documents", code=claim.code)
+        except ValidationError as exc:
+            errors = exc.message_dict
+    context = {
+        "claim": claim,
+        "versions": document_versions(claim),
+        "kinds": list(TEMPLATE_VERSION),
+        "errors": errors,
+    }
+    return render(request, "backoffice/documents.html", context, status=400 if errors else 200)
+
+
+@login_required
+def staff_document_download(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    from bailiffs.documents import document_response
+    from bailiffs.selectors import legal_document_get
+    from claims.backoffice import staff_user
+    from claims.selectors import review_claim_get
+
+    staff_user(request)
+    claim = review_claim_get(code=code)
+    return document_response(legal_document_get(claim=claim, document_id=document_id))

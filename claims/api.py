@@ -14,6 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bailiffs.documents import document_response
+from bailiffs.models import LegalDocument
+from bailiffs.selectors import legal_document_get
 from claims import deadlines
 from claims.models import Claim, ClaimDocument, ClaimEvent, DocumentKind, Invoice
 from claims.selectors import claim_document_get, claim_get, claims_search, claims_with_history
@@ -79,11 +82,24 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
         return f"{claim.total:.2f}"
 
 
+class LegalDocumentSerializer(serializers.ModelSerializer[LegalDocument]):
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LegalDocument
+        fields = ["id", "kind", "version", "language", "template_version", "sha256", "size"]
+        fields += ["created_at", "reason", "current"]
+
+    def get_current(self, document: LegalDocument) -> bool:
+        return not hasattr(document, "superseded_by")
+
+
 class ClaimDetailSerializer(ClaimSerializer):
     documents = DocumentSerializer(many=True)
+    legal_documents = LegalDocumentSerializer(many=True)
 
     class Meta(ClaimSerializer.Meta):
-        fields = [*ClaimSerializer.Meta.fields, "documents"]
+        fields = [*ClaimSerializer.Meta.fields, "documents", "legal_documents"]
 
 
 def require_membership(request: Request) -> Membership:
@@ -170,10 +186,10 @@ class ClaimDocumentDownloadApi(APIView):
         document = claim_document_get(
             account=membership.account, code=code, document_id=document_id
         )
-        return document_response(document)
+        return upload_response(document)
 
 
-def document_response(document: ClaimDocument) -> FileResponse:
+def upload_response(document: ClaimDocument) -> FileResponse:
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -215,3 +231,13 @@ class DeadlinesCalculatorApi(APIView):
             "pv_earliest_on": window.pv_earliest_on,
         }
         return Response(DeadlinesAnswerSerializer(answer).data)
+
+
+class ClaimLegalDocumentApi(APIView):
+    """A generated legal document (summons, PV, certificate, balance letter) of the claim."""
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request: Request, code: str, document_id: int) -> FileResponse:
+        membership = require_membership(request)
+        claim = claim_get(account=membership.account, code=code)
+        return document_response(legal_document_get(claim=claim, document_id=document_id))

@@ -10,4 +10,10 @@ urlpatterns = [
     path("review/<str:code>/", backoffice.review_detail, name="review-detail"),
     path("money/", money_views.money_queue, name="money"),
     path("handoff/", bailiff_views.handoff_queue, name="handoff"),
+    path("claims/<str:code>/documents/", bailiff_views.staff_documents, name="documents"),
+    path(
+        "claims/<str:code>/documents/<int:document_id>/",
+        bailiff_views.staff_document_download,
+        name="document-download",
+    ),
 ]

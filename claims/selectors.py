@@ -44,7 +44,7 @@ def claim_get(*, account: Account, code: str) -> Claim:
     """The account's claim with this code; another account's claim does not exist (404)."""
     claim = (
         claims_with_history(account=account)
-        .prefetch_related("documents")
+        .prefetch_related("documents", "legal_documents__superseded_by")
         .filter(code=code.upper())
         .first()
     )

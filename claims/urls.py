@@ -11,4 +11,9 @@ urlpatterns = [
         views.claim_document_download,
         name="document",
     ),
+    path(
+        "<str:code>/legal/<int:document_id>/",
+        views.claim_legal_document,
+        name="legal-document",
+    ),
 ]

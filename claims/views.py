@@ -5,8 +5,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bailiffs.documents import document_response
 from bailiffs.models import OfficeNotification
-from claims.api import document_response
+from bailiffs.selectors import legal_document_get
+from claims.api import upload_response
 from claims.selectors import claim_document_get, claim_get, claims_of, claims_search
 from claims.states import allowed_transitions
 from creditors.models import Membership
@@ -65,4 +67,11 @@ def claim_detail(request: HttpRequest, code: str) -> HttpResponse:
 def claim_document_download(request: HttpRequest, code: str, document_id: int) -> FileResponse:
     membership = _membership_or_404(request)
     document = claim_document_get(account=membership.account, code=code, document_id=document_id)
-    return document_response(document)
+    return upload_response(document)
+
+
+@login_required
+def claim_legal_document(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    membership = _membership_or_404(request)
+    claim = claim_get(account=membership.account, code=code)
+    return document_response(legal_document_get(claim=claim, document_id=document_id))

@@ -283,6 +283,18 @@ FEE_EVENTS = {
 }
 
 
+def _summons_date(claim: Claim) -> date | None:
+    """The day the served summons computed its amounts, so the ledger claims the same."""
+    from bailiffs.models import LegalDocument
+
+    summons = (
+        LegalDocument.objects.filter(claim=claim, kind=LegalDocument.Kind.SUMMONS)
+        .order_by("-version")
+        .first()
+    )
+    return timezone.localdate(summons.created_at) if summons else None
+
+
 def ledger_follow_event(event: ClaimEvent) -> None:
     """Book what one claim event means for the money, once (keyed by the event)."""
     claim = event.claim
@@ -299,7 +311,7 @@ def ledger_follow_event(event: ClaimEvent) -> None:
             tariff_id=tables.tariffs[code].id,
         )
     elif event.name == "serve_summons" and claim.served_on:
-        debt = debt_for(claim, on=claim.served_on)
+        debt = debt_for(claim, on=_summons_date(claim) or claim.served_on)
         ledger_debt_established(
             claim=claim,
             principal=debt.principal,

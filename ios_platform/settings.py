@@ -203,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.sweep_deadlines",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
     },
+    "bailiffs-documents-from-events": {
+        "task": "bailiffs.documents.documents_from_events",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+    },
     "bailiffs-deliver-webhooks": {
         "task": "bailiffs.tasks.deliver_webhooks",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
@@ -246,4 +250,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # PDF rendering logs hundreds of lines per document below WARNING.
+    "loggers": {
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+    },
 }

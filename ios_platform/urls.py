@@ -41,6 +41,16 @@ api_v1 = [
         name="claim-document",
     ),
     path(
+        "claims/<str:code>/legal-documents/<int:document_id>",
+        claims_api.ClaimLegalDocumentApi.as_view(),
+        name="claim-legal-document",
+    ),
+    path(
+        "bailiff/claims/<str:code>/legal-documents/<int:document_id>",
+        bailiff_api.BailiffLegalDocumentApi.as_view(),
+        name="bailiff-legal-document",
+    ),
+    path(
         "eligibility/check",
         eligibility_api.EligibilityCheckApi.as_view(),
         name="eligibility-check",

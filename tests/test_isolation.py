@@ -4,15 +4,18 @@ The test walks the URL resolver and fails on a pattern it has no expectation for
 endpoint cannot ship without saying who may see it.
 """
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from bailiffs.models import LegalDocument
 from claims.models import Claim, ClaimDocument
 from claims.services import claim_document_add
 from tests.conftest import World
@@ -125,6 +128,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "api:stripe-webhook": _everyone(400, method="post"),  # no signature
     "backoffice:money": _staff_only(),
     "backoffice:handoff": _staff_only(),
+    "backoffice:documents": _staff_only(),
+    "backoffice:document-download": _staff_only(),
+    "claims:legal-document": _tenant_only(302),
+    "api:claim-legal-document": _tenant_only(401),
+    "api:bailiff-legal-document": _bailiff_only(401),
+    "bailiffs:legal-document": _bailiff_only(302),
     "api:bailiff-claims": _bailiff_only(401),
     "api:bailiff-claim": _bailiff_only(401),
     # Empty bodies: the office is told what is missing (400), or that the draft cannot take
@@ -170,11 +179,14 @@ def _walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URL
             yield f"{namespace}{entry.name or ''}", entry
 
 
-def _kwargs(pattern: URLPattern, claim: Claim, document: ClaimDocument) -> dict[str, object]:
+def _kwargs(
+    pattern: URLPattern, claim: Claim, document: ClaimDocument, legal: LegalDocument | None = None
+) -> dict[str, object]:
     names = set(pattern.pattern.regex.groupindex)
+    is_legal = "legal" in str(pattern.pattern) or (pattern.name or "").startswith("document-")
     values: dict[str, object] = {
         "code": claim.code,
-        "document_id": document.pk,
+        "document_id": legal.pk if legal is not None and is_legal else document.pk,
         "object_id": str(claim.pk),
         "id": str(claim.pk),  # the password-change page of a user (any id answers)
         "app_label": "claims",
@@ -223,6 +235,17 @@ def test_every_url_pattern_as_every_role(world: World, clients: Clients) -> None
         kind="invoice",
         upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test", "application/pdf"),
     )
+    legal = LegalDocument.objects.create(
+        account=world.account,
+        claim=claim,
+        kind="summons",
+        language="nl",
+        version=1,
+        template_version="test",
+        file=ContentFile(b"%PDF-1.4 summons", name="summons.pdf"),
+        size=16,
+        sha256=hashlib.sha256(b"%PDF-1.4 summons").hexdigest(),
+    )
     failures: list[str] = []
     for name, pattern in _walk(get_resolver()):
         if name.startswith("admin:"):
@@ -232,7 +255,7 @@ def test_every_url_pattern_as_every_role(world: World, clients: Clients) -> None
         if expect is None:
             failures.append(f"{name or pattern.pattern}: no expectation; add one to this test")
             continue
-        path = reverse(name, kwargs=_kwargs(pattern, claim, document))
+        path = reverse(name, kwargs=_kwargs(pattern, claim, document, legal))
         for role in ROLES:
             data = {
                 k: str(world.account.pk) if v == ACCOUNT_A else v
