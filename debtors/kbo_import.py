@@ -9,6 +9,7 @@ transaction. Errors name the file and line.
 
 import csv
 import io
+import re
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -18,7 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import connection, models, transaction
+import psycopg
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from debtors.models import Denomination, Enterprise, RegisterAddress, RegisterCode, RegisterExtract
@@ -102,6 +104,18 @@ class Source:
 
     def has(self, name: str) -> bool:
         return f"{name}.csv" in self.names
+
+    @contextmanager
+    def open_bytes(self, name: str) -> Iterator[IO[bytes]]:
+        member = self.names.get(f"{name}.csv")
+        if member is None:
+            raise KboImportError(f"{name}.csv", 0, "missing from the extract")
+        if self.zip is not None:
+            with self.zip.open(member) as raw:
+                yield raw
+        else:
+            with (self.path / member).open("rb") as handle:
+                yield handle
 
     @contextmanager
     def open(self, name: str) -> Iterator[IO[str]]:
@@ -254,9 +268,7 @@ def _load_full_postgres(source: Source, progress: Progress) -> dict[str, int]:
                     "CONSTRAINTS)"
                 )
         for spec in FILES:
-            table = f"{spec.model._meta.db_table}__next"
-            rows = read_rows(source, spec, spec.name, progress)
-            counts[f"{spec.name}.csv"] = _copy(spec, table, rows)
+            counts[f"{spec.name}.csv"] = _load_in_sql(source, spec, progress)
             progress(spec.name, counts[f"{spec.name}.csv"])
         indexes = {table: _index_definitions(table) for table in tables}
         with connection.cursor() as cursor:
@@ -267,6 +279,116 @@ def _load_full_postgres(source: Source, progress: Progress) -> dict[str, int]:
                 cursor.execute(f"ANALYZE {table}__next")
         _swap(tables, indexes)
     return counts
+
+
+# How each raw CSV column becomes a table column, in SQL (PostgreSQL parses the CSV itself:
+# twice as fast as converting every row in Python, measured on 2 million enterprises).
+_NUMBER = "replace({c}, '.', '')"
+_TEXT = "coalesce({c}, '')"
+_DATE = "to_date(nullif({c}, ''), 'DD-MM-YYYY')"
+_SQL_COLUMNS: dict[str, list[str]] = {
+    "code": [_TEXT] * 4,
+    "enterprise": [_NUMBER, _TEXT, _TEXT, _TEXT, _TEXT, _TEXT, _DATE],
+    "denomination": [_NUMBER, _TEXT, _TEXT, _TEXT],
+    "address": [_NUMBER, *[_TEXT] * 11, _DATE],
+}
+_VALID_NUMBER = "({c} IS NOT NULL AND replace({c}, '.', '') ~ '^[0-9]{{10}}$')"
+# A dd-mm-yyyy date that exists (31-02 does not); checked before to_date, which would abort.
+_VALID_DATE = """({c} IS NULL OR {c} = '' OR ({c} ~ '^[0-9]{{2}}-[0-9]{{2}}-[0-9]{{4}}$'
+  AND substr({c}, 4, 2)::int BETWEEN 1 AND 12 AND substr({c}, 7, 4)::int >= 1
+  AND substr({c}, 1, 2)::int BETWEEN 1 AND date_part('day', make_date(substr({c}, 7, 4)::int,
+      substr({c}, 4, 2)::int, 1) + interval '1 month - 1 day')))"""
+
+
+def _raw_columns(spec: FileSpec) -> list[str]:
+    return [f"c{index}" for index in range(len(spec.header))]
+
+
+def _stream_raw(source: Source, spec: FileSpec, progress: Progress) -> None:
+    """COPY the file, header checked and skipped, into a temporary table of text columns."""
+    name, raw = f"{spec.name}.csv", f"kbo_raw_{spec.name}"
+    columns = _raw_columns(spec)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {raw}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {raw} (line bigserial, {', '.join(c + ' text' for c in columns)})"
+            " ON COMMIT DROP"
+        )
+    assert connection.connection is not None
+    with source.open_bytes(spec.name) as handle:
+        header = next(csv.reader([handle.readline().decode("utf-8-sig")]), None)
+        if header is None or tuple(header) != spec.header:
+            raise KboImportError(name, 1, f"unexpected header {header!r}")
+        lines = 0
+        try:
+            with (
+                connection.connection.cursor() as cursor,
+                cursor.copy(
+                    f"COPY {raw} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
+                ) as copy,
+            ):
+                while chunk := handle.read(1 << 20):
+                    copy.write(chunk)
+                    before, lines = lines, lines + chunk.count(b"\n")
+                    if before // PROGRESS_EVERY != lines // PROGRESS_EVERY:
+                        progress(spec.name, lines)
+        except (DatabaseError, psycopg.Error) as exc:  # PostgreSQL names the line it stopped at
+            context = getattr(getattr(exc, "diag", None), "context", "") or str(exc)
+            found = re.search(r"line (\d+)", context)
+            line = int(found.group(1)) + 1 if found else 0  # + the header line
+            message = getattr(getattr(exc, "diag", None), "message_primary", None) or str(exc)
+            raise KboImportError(name, line, message) from exc
+
+
+_FAIL_FUNCTION = """
+CREATE OR REPLACE FUNCTION pg_temp.kbo_fail(line bigint, message text) RETURNS text
+LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'kbo line %: %', line, message; END $$
+"""
+
+
+def _checked(expression: str, column: str) -> str:
+    """The conversion of `column`, which stops the load at the first value it cannot take."""
+    converted = expression.format(c=column)
+    if expression == _NUMBER:
+        valid, what = _VALID_NUMBER.format(c=column), "not an entity number: "
+    elif expression == _DATE:
+        valid, what = _VALID_DATE.format(c=column), "not a dd-mm-yyyy date: "
+    else:
+        return converted
+    failure = f"pg_temp.kbo_fail(line, '{what}' || quote_literal({column}))"
+    kind = "date" if expression == _DATE else "text"
+    return f"CASE WHEN {valid} THEN {converted} ELSE {failure}::{kind} END"
+
+
+def _load_in_sql(source: Source, spec: FileSpec, progress: Progress) -> int:
+    """Load one file into its `__next` table: COPY raw, then check and convert in one INSERT.
+
+    The raw table's `line` numbers the data rows from 1, in file order: it is the row's id
+    where the table needs one, as the Python path numbers them.
+    """
+    _stream_raw(source, spec, progress)
+    converted = [
+        _checked(expression, column)
+        for column, expression in zip(_raw_columns(spec), _SQL_COLUMNS[spec.name], strict=True)
+    ]
+    if spec.with_id:
+        converted.insert(0, "line")
+    table = f"{spec.model._meta.db_table}__next"
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_FAIL_FUNCTION)
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(spec.columns)}) "
+                f"SELECT {', '.join(converted)} FROM kbo_raw_{spec.name}"
+            )
+            count = cursor.rowcount
+            cursor.execute(f"DROP TABLE kbo_raw_{spec.name}")
+    except DatabaseError as exc:
+        found = re.search(r"kbo line (\d+): (.*)", str(exc))
+        if found is None:
+            raise
+        raise KboImportError(f"{spec.name}.csv", int(found.group(1)) + 1, found.group(2)) from exc
+    return count
 
 
 def _index_definitions(table: str) -> list[tuple[str, str, bool]]:
