@@ -116,6 +116,7 @@ def test_the_command_prints_progress_and_a_summary(capsys: pytest.CaptureFixture
     [
         ("enterprise.csv", "01-01-2018", "31-02-2018", 18),  # an impossible date
         ("address.csv", '"0999.000.723","REGO"', '"0999.000.72","REGO"', 17),  # a short number
+        ("enterprise.csv", '"0999.000.822","AC"', '"0999.000.8X2","AC"', 19),  # not a digit
         ("denomination.csv", '"0999.000.921","1","001",', '"0999.000.921","1",', 23),
     ],
 )
