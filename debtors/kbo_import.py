@@ -27,6 +27,7 @@ from debtors.models import Denomination, Enterprise, RegisterAddress, RegisterCo
 
 Progress = Callable[[str, int], None]
 PROGRESS_EVERY = 100_000
+INDEX_BUILD_MEMORY = "512MB"
 _SQLITE_BATCH = 2_000
 
 
@@ -272,6 +273,8 @@ def _load_full_postgres(source: Source, progress: Progress) -> dict[str, int]:
             progress(spec.name, counts[f"{spec.name}.csv"])
         indexes = {table: _index_definitions(table) for table in tables}
         with connection.cursor() as cursor:
+            # Index builds sort millions of keys: give this transaction's sorts room in memory.
+            cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
             for table in tables:
                 _build_indexes(table, indexes[table])
                 # Fresh tables have no statistics: without them the planner scans millions of
