@@ -165,9 +165,10 @@ def checker(creditor: str, on: date) -> Callable[[str], Any]:
 
 
 def lookup(number: str) -> Any:
+    from debtors.identifiers import format_be_enterprise
     from debtors.models import Enterprise
 
-    return Enterprise.objects.filter(number=number).first()
+    return Enterprise.objects.filter(number=format_be_enterprise(number)).first()
 
 
 def count_queries(call: Callable[[], object]) -> int:

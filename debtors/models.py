@@ -54,13 +54,22 @@ class RegisterExtract(models.Model):
         return f"{self.kind} extract of {self.snapshot_date}"
 
 
+# The register keeps the extract's own values: numbers as the extract spells them
+# ("0403.170.701"; establishments "2.123.456.789") and empty fields as NULL, so that
+# PostgreSQL can COPY the files straight into fresh tables (debtors.kbo_import).
+
+
+def _register_text(max_length: int) -> "models.CharField[str | None, str | None]":
+    return models.CharField(max_length=max_length, null=True, blank=True)
+
+
 class Enterprise(models.Model):
-    number = models.CharField(max_length=10, primary_key=True)
-    status = models.CharField(max_length=4)
-    juridical_situation = models.CharField(max_length=4)
-    type_of_enterprise = models.CharField(max_length=2)
-    juridical_form = models.CharField(max_length=4, blank=True)
-    juridical_form_cac = models.CharField(max_length=4, blank=True)
+    number = models.CharField(max_length=12, primary_key=True)
+    status = _register_text(4)
+    juridical_situation = _register_text(4)
+    type_of_enterprise = _register_text(2)
+    juridical_form = _register_text(4)
+    juridical_form_cac = _register_text(4)
     start_date = models.DateField(null=True)
 
     def __str__(self) -> str:
@@ -69,29 +78,29 @@ class Enterprise(models.Model):
 
 class Denomination(models.Model):
     id = models.BigIntegerField(primary_key=True)
-    entity_number = models.CharField(max_length=10, db_index=True)
-    language = models.CharField(max_length=2)
-    type_of_denomination = models.CharField(max_length=4)
-    denomination = models.CharField(max_length=400)
+    entity_number = models.CharField(max_length=13, db_index=True)
+    language = _register_text(2)
+    type_of_denomination = _register_text(4)
+    denomination = _register_text(400)
 
     def __str__(self) -> str:
-        return self.denomination
+        return self.denomination or ""
 
 
 class RegisterAddress(models.Model):
     id = models.BigIntegerField(primary_key=True)
-    entity_number = models.CharField(max_length=10, db_index=True)
-    type_of_address = models.CharField(max_length=4)
-    country_nl = models.CharField(max_length=100, blank=True)
-    country_fr = models.CharField(max_length=100, blank=True)
-    zipcode = models.CharField(max_length=20, blank=True)
-    municipality_nl = models.CharField(max_length=200, blank=True)
-    municipality_fr = models.CharField(max_length=200, blank=True)
-    street_nl = models.CharField(max_length=200, blank=True)
-    street_fr = models.CharField(max_length=200, blank=True)
-    house_number = models.CharField(max_length=40, blank=True)
-    box = models.CharField(max_length=40, blank=True)
-    extra_address_info = models.CharField(max_length=400, blank=True)
+    entity_number = models.CharField(max_length=13, db_index=True)
+    type_of_address = _register_text(4)
+    country_nl = _register_text(100)
+    country_fr = _register_text(100)
+    zipcode = _register_text(20)
+    municipality_nl = _register_text(200)
+    municipality_fr = _register_text(200)
+    street_nl = _register_text(200)
+    street_fr = _register_text(200)
+    house_number = _register_text(40)
+    box = _register_text(40)
+    extra_address_info = _register_text(400)
     date_striking_off = models.DateField(null=True)
 
     def __str__(self) -> str:
@@ -104,8 +113,8 @@ class RegisterCode(models.Model):
     id = models.BigIntegerField(primary_key=True)
     category = models.CharField(max_length=40)
     code = models.CharField(max_length=10)
-    language = models.CharField(max_length=2)
-    description = models.CharField(max_length=400)
+    language = _register_text(2)
+    description = _register_text(400)
 
     class Meta:
         indexes = [models.Index(fields=["category", "code"], name="register_code_lookup")]

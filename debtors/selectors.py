@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Count, Max
 
 from debtors.classification import FORM, SITUATION, classify
+from debtors.identifiers import format_be_enterprise
 from debtors.language import REGISTER_LANGUAGES
 from debtors.models import (
     Classification,
@@ -71,7 +72,7 @@ def classification_table() -> dict[tuple[str, str], Classification]:
         descriptions: dict[tuple[str, str], list[str]] = {}
         rows = RegisterCode.objects.filter(category__in=[SITUATION, FORM])
         for category, code, text in rows.values_list("category", "code", "description"):
-            descriptions.setdefault((category, code), []).append(text)
+            descriptions.setdefault((category, code), []).append(text or "")
         table = {key_: classify(key_[0], texts) for key_, texts in descriptions.items()}
         for override in CodeOverride.objects.all():
             table[(override.category, override.code)] = Classification(override.classification)
@@ -88,13 +89,14 @@ def register_date() -> date | None:
 def _name(denominations: list[Denomination]) -> str:
     for wanted in (NAME, COMMERCIAL_NAME):
         for denomination in denominations:
-            if denomination.type_of_denomination == wanted:
+            if denomination.type_of_denomination == wanted and denomination.denomination:
                 return denomination.denomination
-    return denominations[0].denomination if denominations else ""
+    return (denominations[0].denomination or "") if denominations else ""
 
 
 def register_lookup(number: str) -> RegisterEntry | None:
-    """The register's entry for a normalised enterprise number, or None when it has none."""
+    """The register's entry for a normalised (ten-digit) enterprise number, or None."""
+    number = format_be_enterprise(number)  # the register keeps the extract's spelling
     enterprise = Enterprise.objects.filter(number=number).first()
     if enterprise is None:
         return None
@@ -106,15 +108,17 @@ def register_lookup(number: str) -> RegisterEntry | None:
     )
     table = classification_table()
     natural = enterprise.type_of_enterprise == NATURAL_PERSON
+    situation_code = enterprise.juridical_situation or ""
+    form_code = enterprise.juridical_form or ""
     unknown = Classification.UNKNOWN
-    situation = table.get((SITUATION, enterprise.juridical_situation), unknown)
-    form = None if natural else table.get((FORM, enterprise.juridical_form), unknown)
+    situation = table.get((SITUATION, situation_code), unknown)
+    form = None if natural else table.get((FORM, form_code), unknown)
     return RegisterEntry(
-        number=number,
+        number=number.replace(".", ""),
         natural_person=natural,
-        situation_code=enterprise.juridical_situation,
+        situation_code=situation_code,
         situation=situation,
-        form_code=enterprise.juridical_form,
+        form_code=form_code,
         form=form,
         name=_name(denominations),
         name_languages=frozenset(
@@ -134,6 +138,6 @@ def _seat(address: RegisterAddress) -> Seat:
     )
     return Seat(
         street=street,
-        postal_code=address.zipcode,
-        city=address.municipality_nl or address.municipality_fr,
+        postal_code=address.zipcode or "",
+        city=address.municipality_nl or address.municipality_fr or "",
     )

@@ -175,7 +175,7 @@ def test_renumbered_codes_give_the_same_verdicts(tmp_path: Path) -> None:
     kbo_import(SAMPLE_REGISTER)
     first = verdicts()
     kbo_import(renumbered)
-    assert Enterprise.objects.get(number="0999000129").juridical_situation == "517"
+    assert Enterprise.objects.get(number="0999.000.129").juridical_situation == "517"
     assert verdicts() == first == EXPECTED
 
 
@@ -211,7 +211,7 @@ def test_an_update_applies_deletes_before_inserts(tmp_path: Path) -> None:
     assert verdicts()["0999000723"] == ("ineligible", ["debtor_bankrupt"])
     entry = register_lookup("0999000822")
     assert entry is not None and entry.name == "Menuiserie Namur Renamed"
-    assert Denomination.objects.filter(entity_number="0999000822").count() == 1
+    assert Denomination.objects.filter(entity_number="0999.000.822").count() == 1
 
 
 @pytest.mark.django_db
