@@ -94,6 +94,7 @@ LANGUAGES = ("nl", "fr", "de")
 GOAL_MS = 300.0  # p50 render time of a summons (the issue)
 MARKER = "ios_bench:documents"  # claims a Redis database for this run
 POLL_S = 0.01
+OTHERS_LIMIT = 0.3  # cores used by other processes above which a run is marked as disturbed
 D = Decimal
 
 MINIMAL_HTML = """<!doctype html>
@@ -521,6 +522,22 @@ def machine_busy_seconds() -> float:
     return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
+def wait_until_quiet(limit_s: float, what: str) -> None:
+    """Wait (at most `limit_s`) until the other processes use less than OTHERS_LIMIT cores over
+    3 s: the machine is shared, and a test suite running meanwhile would halve the figures."""
+    waited = 0.0
+    while True:
+        busy = machine_busy_seconds()
+        time.sleep(3.0)
+        cores = (machine_busy_seconds() - busy) / 3.0
+        if cores < OTHERS_LIMIT or waited >= limit_s:
+            break
+        waited += 3.0
+    if waited:
+        state = "quiet" if cores < OTHERS_LIMIT else f"still busy ({cores:.2f} cores)"
+        print(f"  {what}: waited {waited:.0f} s for the machine, {state}")
+
+
 def wait_for_rows(
     poll: psycopg.Connection[Any], claim_ids: list[int], worker: Worker, timeout: float
 ) -> float:
@@ -599,6 +616,7 @@ def measure_worker(
     app.conf.task_always_eager = False
     with psycopg.connect(url, autocommit=True) as poll:
         # Baseline: the same claims in this process, one after the other, as the task runs.
+        wait_until_quiet(args.quiet_wait, "in-process run")
         started, cpu, busy = time.perf_counter(), time.process_time(), machine_busy_seconds()
         with GcTimer() as gc_timer:
             for claim_id in claim_ids:
@@ -644,6 +662,7 @@ def measure_worker(
                 f" in {figures.boot_and_warm_s:.1f} s"
             )
 
+            wait_until_quiet(args.quiet_wait, "worker run")
             cpu_before, busy = worker.cpu_seconds(), machine_busy_seconds()
             started = time.perf_counter()
             for claim_id in claim_ids:
@@ -676,9 +695,6 @@ def measure_worker(
 
 
 # --- reporting -----------------------------------------------------------------------------------
-
-
-OTHERS_LIMIT = 0.3  # cores used by other processes above which a run is marked as disturbed
 
 
 def busy(render: RenderFigures) -> bool:
@@ -779,10 +795,15 @@ def report(
     cpu = ", ".join(f"{seconds:.1f}" for seconds in worker.worker_cpu_s.values())
     total_cpu = sum(worker.worker_cpu_s.values())
     cores = os.cpu_count() or 1
+    worker_cores, machine_cores = (
+        total_cpu / worker.worker_s,
+        worker.worker_busy_s / worker.worker_s,
+    )
     print(
         f"worker run: its processes used {cpu} s CPU (parent, then the pool), {total_cpu:.1f} s"
-        f" = {total_cpu / worker.worker_s:.2f} cores on average; the whole machine"
-        f" {worker.worker_busy_s / worker.worker_s:.2f} of {cores} cores"
+        f" = {worker_cores:.2f} cores on average; the whole machine {machine_cores:.2f} of"
+        f" {cores} cores (the rest: PostgreSQL, Redis, this script's polling, anything else)"
+        + (" (OTHER WORK WAS RUNNING)" if machine_cores - worker_cores > 2 * OTHERS_LIMIT else "")
     )
     own = worker.inprocess_cpu_s / worker.inprocess_s
     machine_cores = worker.inprocess_busy_s / worker.inprocess_s
@@ -831,6 +852,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="PostgreSQL URL of a database to connect to while creating the bench database",
     )
     parser.add_argument("--redis", default=DEFAULT_REDIS, help=f"Redis server ({DEFAULT_REDIS})")
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=300.0,
+        help="before each timed part, wait up to this many seconds for other work to stop (300)",
+    )
     args = parser.parse_args(argv)
     if args.documents < 1 or args.repeat < 1 or args.concurrency < 1:
         parser.error("need --documents, --repeat and --concurrency >= 1")
@@ -882,6 +909,7 @@ def run(args: argparse.Namespace, url: str, redis_db: RedisDb, var_dir: Path) ->
     machine_lines.append(f"PDF font subsetting: {subsetter()}")
     connections.close_all()
     try:
+        wait_until_quiet(args.quiet_wait, "render time")
         render = measure_render(render_claim, args.repeat)
         print(f"  render: p50 {nearest_rank(render.all_summons_ms, 50):.1f} ms")
         worker = measure_worker(
