@@ -27,18 +27,29 @@ of 5 % with a 50 EUR minimum, the advance paid, walked to summons_served by `wal
    alone with time.perf_counter(); percentiles are nearest-rank. Then one render per language
    is split in its steps (context, template, coverage check, layout, PDF) to show where the
    time goes, with the SQL queries it issues.
-2. Throughput through the worker. --documents claims (languages mixed by the debtors), a real
-   `celery -A ios_platform worker --concurrency=N` subprocess with the bench's DATABASE_URL,
-   REDIS_URL, VAR_DIR and MEDIA_ROOT; warm-up tasks (2 per worker process, other claims, not
-   counted) so that every process has loaded Django and cut its fonts; then
-   `render_document.delay(claim_id, "summons")` for all, and the wall time from the first
-   enqueue until the last LegalDocument row exists (polled every 10 ms). Checked: one row per
-   claim, distinct SHA-256, each file on disk with that size and hash, nothing in the
-   worker's log at ERROR. Baseline, same run: the same claims rendered in process, one after the
-   other, by calling the task's function (`render_document(claim_id, "summons")`), the rows and
-   files of the worker run deleted first (raw SQL: the model refuses it). The ratio is worker
-   rate / in-process rate; with N processes the ideal is N (minus what PostgreSQL, Redis and
-   this script take from the same cores). It is reported, not judged: the issue sets no goal.
+2. Throughput through the worker. --documents claims (languages mixed by the debtors).
+   Baseline first: the claims rendered in this process, one after the other, by calling the
+   task's function (`render_document(claim_id, "summons")`): wall time, each task's time, and
+   the time of the cyclic garbage collections meanwhile (gc.callbacks). Its rows and files are
+   then deleted (raw SQL: the model refuses it). Then a real `celery -A ios_platform worker
+   --concurrency=N --loglevel=WARNING` subprocess with the bench's DATABASE_URL, REDIS_URL,
+   VAR_DIR and MEDIA_ROOT (own process group; SIGTERM at the end, SIGKILL of the group if it
+   does not stop in 30 s); 2 warm-up tasks per worker process (other claims, not counted), so
+   that the processes have loaded Django and cut their fonts; then
+   `render_document.delay(claim_id, "summons")` for all claims, and the wall time from the
+   first enqueue until the last LegalDocument row exists (polled every 10 ms). Checked after
+   each run: one version-1 row per claim, distinct SHA-256, each file on disk with the recorded
+   size and hash; after the worker run also an empty queue and no ERROR in the worker's log.
+   The ratio is worker rate / in-process rate: with N processes on N free cores the ideal is
+   N, minus what PostgreSQL, Redis and this script's polling take from the same cores. It is
+   reported, not judged: the issue sets no goal.
+
+The machine is shared: before each timed part the script waits (up to --quiet-wait s) until
+other processes use less than 0.3 cores, and it prints the CPU time of its own processes and
+of the whole machine (/proc/stat) during each part, marking a part during which other work ran.
+WeasyPrint subsets the embedded fonts with HarfBuzz-Subset when libharfbuzz-subset is found,
+else with fontTools (much slower); the script prints which one it uses. To measure as the
+Docker image runs (it installs libharfbuzz-subset0), put that library on LD_LIBRARY_PATH.
 
 Exit status 1 when a goal or a check fails. Results go in docs/benchmarks.md.
 """
@@ -118,8 +129,13 @@ class RedisDb:
     client: "redis.Redis"
 
 
+# Databases others use: 0 in docker-compose.yml and .env.example; 15 in .ci/run, whose tests
+# clear the Django cache (FLUSHDB) and would wipe this run's queue.
+RESERVED_REDIS_DBS = {0, 15}
+
+
 def claim_redis_db(server: str) -> RedisDb:
-    """The highest numbered Redis database with no keys, claimed with a marker key."""
+    """The highest numbered free Redis database with no keys, claimed with a marker key."""
     probe: redis.Redis = redis.Redis.from_url(server)
     try:
         count = int(str(probe.config_get("databases").get("databases") or 16))
@@ -129,6 +145,8 @@ def claim_redis_db(server: str) -> RedisDb:
         probe.close()
     token = secrets.token_hex(8)
     for number in range(count - 1, 0, -1):
+        if number in RESERVED_REDIS_DBS:
+            continue
         client: redis.Redis = redis.Redis.from_url(f"{server.rstrip('/')}/{number}")
         if client.dbsize() == 0 and client.set(MARKER, token, nx=True):
             if client.dbsize() == 1:
@@ -486,7 +504,8 @@ class Worker:
 
     def tail(self, lines: int = 30) -> str:
         try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+            log = self.log.read_text(errors="replace").splitlines()
+            return "\n".join([line for line in log if FONTTOOLS_WARNING not in line][-lines:])
         except OSError:
             return ""
 
@@ -679,6 +698,8 @@ def measure_worker(
         finally:
             print(f"  worker {worker.stop()}")
         figures.checks += verify_documents(poll, claim_ids, media, "worker")
+        marked = redis_db.client.exists(MARKER) == 1
+        figures.checks.append(("worker: the Redis database was not flushed meanwhile", marked))
         left = redis_db.client.llen("celery")
         figures.checks.append((f"worker: {left} messages left in the queue", left == 0))
         log = worker.log.read_text(errors="replace").splitlines()
@@ -922,6 +943,9 @@ def run(args: argparse.Namespace, url: str, redis_db: RedisDb, var_dir: Path) ->
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    # SIGTERM ends the run like Ctrl-C: through the finally blocks that stop the worker and
+    # drop the database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.start_load = load_average()
     redis_db = claim_redis_db(args.redis)
     print(f"Redis database {redis_db.url}")
