@@ -138,15 +138,37 @@ def _consume(claim: Claim, amount: Decimal) -> list[Posting]:
     return [(A.ADVANCE, from_advance), (A.CREDITOR_CHARGE, beyond)]
 
 
+def _move(
+    *,
+    claim: Claim,
+    kind: str,
+    debit: str,
+    credit: str,
+    amount: Decimal,
+    actor: User | None,
+    key: str | None,
+) -> LedgerTransaction:
+    """A two-legged booking: `amount` from the `credit` account to the `debit` account."""
+    return ledger_post(
+        claim=claim,
+        kind=kind,
+        actor=actor,
+        idempotency_key=key,
+        postings=[(debit, amount), (credit, -amount)],
+    )
+
+
 def ledger_advance_received(
     *, claim: Claim, amount: Decimal, actor: User | None = None, key: str | None = None
 ) -> LedgerTransaction:
-    return ledger_post(
+    return _move(
         claim=claim,
         kind=Kind.ADVANCE_RECEIVED,
+        debit=A.BANK,
+        credit=A.ADVANCE,
+        amount=amount,
         actor=actor,
-        idempotency_key=key,
-        postings=[(A.BANK, amount), (A.ADVANCE, -amount)],
+        key=key,
     )
 
 
@@ -279,24 +301,28 @@ def ledger_direct_payment(
 def ledger_payout(
     *, claim: Claim, amount: Decimal, actor: User | None = None, key: str | None = None
 ) -> LedgerTransaction:
-    return ledger_post(
+    return _move(
         claim=claim,
         kind=Kind.PAYOUT,
+        debit=A.CREDITOR,
+        credit=A.BANK,
+        amount=amount,
         actor=actor,
-        idempotency_key=key,
-        postings=[(A.CREDITOR, amount), (A.BANK, -amount)],
+        key=key,
     )
 
 
 def ledger_refund(
     *, claim: Claim, amount: Decimal, actor: User | None = None, key: str | None = None
 ) -> LedgerTransaction:
-    return ledger_post(
+    return _move(
         claim=claim,
         kind=Kind.REFUND,
+        debit=A.ADVANCE,
+        credit=A.BANK,
+        amount=amount,
         actor=actor,
-        idempotency_key=key,
-        postings=[(A.ADVANCE, amount), (A.BANK, -amount)],
+        key=key,
     )
 
 
