@@ -145,8 +145,12 @@ class ClaimDetailApi(APIView):
         return Response(ClaimDetailSerializer(claim).data)
 
 
+# What a creditor uploads; the debtor's answer form comes from the bailiff office.
+CREDITOR_DOCUMENT_KINDS = [(k, label) for k, label in DocumentKind.choices if k != "answer_form"]
+
+
 class DocumentUploadSerializer(serializers.Serializer[ClaimDocument]):
-    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    kind = serializers.ChoiceField(choices=CREDITOR_DOCUMENT_KINDS)
     file = serializers.FileField()
 
 

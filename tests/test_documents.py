@@ -71,6 +71,14 @@ def test_an_unknown_kind_is_a_400_naming_the_field(world: World) -> None:
 
 
 @pytest.mark.django_db
+def test_a_creditor_cannot_upload_the_debtors_answer_form(world: World) -> None:
+    claim = world.draft()
+    response = _upload(world, world.owner, claim.code, "a.pdf", PDF, kind="answer_form")
+    assert response.status_code == 400
+    assert list(response.json()) == ["kind"]
+
+
+@pytest.mark.django_db
 def test_read_only_member_cannot_upload(world: World) -> None:
     claim = world.draft()
     assert _upload(world, world.read_only, claim.code, "a.pdf", PDF).status_code == 403
