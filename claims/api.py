@@ -19,7 +19,13 @@ from bailiffs.models import LegalDocument
 from bailiffs.selectors import legal_document_get
 from claims import deadlines
 from claims.models import Claim, ClaimDocument, ClaimEvent, DocumentKind, Invoice
-from claims.selectors import claim_document_get, claim_get, claims_search, claims_with_history
+from claims.selectors import (
+    SORTS,
+    claim_document_get,
+    claim_get,
+    claims_search,
+    claims_with_history,
+)
 from claims.services import claim_document_add
 from claims.states import State
 from creditors.models import Membership, User
@@ -109,26 +115,44 @@ def require_membership(request: Request) -> Membership:
     return membership
 
 
+class ClaimListQuery(serializers.Serializer[Any]):
+    search = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="own reference, debtor or invoice number",
+    )
+    state = serializers.ChoiceField(choices=State.choices, required=False, default="")
+    company = serializers.IntegerField(required=False, min_value=1)
+    action_needed = serializers.BooleanField(required=False, default=False)
+    sort = serializers.ChoiceField(choices=list(SORTS), required=False, default="-created")
+
+    def validate_company(self, value: int) -> int:
+        if not self.context["account"].companies.filter(pk=value).exists():
+            raise serializers.ValidationError(_("Unknown company."))
+        return value
+
+
 class ClaimListApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("search", str, description="own reference, debtor or invoice number"),
-            OpenApiParameter("state", str, enum=State.values),
-        ],
+        parameters=[ClaimListQuery],
         responses=ClaimSerializer(many=True),
         summary="Claims of the current account",
     )
     def get(self, request: Request) -> Response:
         membership = require_membership(request)
-        state = request.query_params.get("state", "")
-        if state and state not in State.values:
-            raise serializers.ValidationError({"state": [_("Unknown state.")]})
+        query = ClaimListQuery(data=request.query_params, context={"account": membership.account})
+        query.is_valid(raise_exception=True)
+        options = query.validated_data
         claims = claims_search(
             claims_with_history(account=membership.account),
-            query=request.query_params.get("search", ""),
-            state=state,
+            query=options["search"],
+            state=options["state"],
+            company_id=options.get("company"),
+            needs_action=options["action_needed"],
+            sort=options["sort"],
         )
         paginator = self.settings.DEFAULT_PAGINATION_CLASS()
         page = paginator.paginate_queryset(claims, request, view=self)

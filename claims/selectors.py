@@ -3,7 +3,7 @@
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from claims.models import Claim, ClaimDocument, ClaimEvent, Invoice
+from claims.models import Claim, ClaimDocument, ClaimEvent, Invoice, PaymentPlan
 from claims.states import State
 from creditors.models import Account
 
@@ -24,8 +24,38 @@ def claims_with_history(*, account: Account) -> QuerySet[Claim]:
     )
 
 
-def claims_search(claims: QuerySet[Claim], *, query: str = "", state: str = "") -> QuerySet[Claim]:
-    """Narrow an account's claims by own reference, debtor name or invoice number, and state."""
+# Sort orders the claim list offers (key → ORDER BY), newest first by default.
+SORTS: dict[str, tuple[str, ...]] = {
+    "-created": ("-created_at", "-id"),
+    "created": ("created_at", "id"),
+    "debtor": ("debtor__name", "-id"),
+    "-debtor": ("-debtor__name", "-id"),
+    "state": ("state", "-id"),
+    "reference": ("own_reference", "-id"),
+}
+
+
+def action_needed() -> Q:
+    """Claims waiting for the creditor: to submit, to pay, to decide, or to ask for the PV."""
+    proposed = PaymentPlan.objects.filter(claim=OuterRef("pk"), state=PaymentPlan.State.PROPOSED)
+    return (
+        Q(state__in=[State.DRAFT, State.AWAITING_ADVANCE, State.SOLVENCY_DOUBTFUL])
+        | Q(state=State.READY_FOR_PV, pv_requested_at__isnull=True)
+        | Q(Exists(proposed))
+    )
+
+
+def claims_search(
+    claims: QuerySet[Claim],
+    *,
+    query: str = "",
+    state: str = "",
+    company_id: int | None = None,
+    needs_action: bool = False,
+    sort: str = "-created",
+) -> QuerySet[Claim]:
+    """Narrow an account's claims by own reference, debtor name or invoice number, state,
+    company and "action needed", in one of the SORTS orders."""
     query = query.strip()
     if query:
         invoice_matches = Invoice.objects.filter(claim=OuterRef("pk"), number__icontains=query)
@@ -37,7 +67,11 @@ def claims_search(claims: QuerySet[Claim], *, query: str = "", state: str = "") 
         )
     if state:
         claims = claims.filter(state=state)
-    return claims
+    if company_id is not None:
+        claims = claims.filter(company_id=company_id)
+    if needs_action:
+        claims = claims.filter(action_needed())
+    return claims.order_by(*SORTS.get(sort, SORTS["-created"]))
 
 
 def claim_get(*, account: Account, code: str) -> Claim:

@@ -1,5 +1,7 @@
 """Creditor pages for claims (the portal grows them in issue 6)."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -9,12 +11,22 @@ from bailiffs.documents import document_response
 from bailiffs.models import OfficeNotification
 from bailiffs.selectors import legal_document_get
 from claims.api import upload_response
-from claims.selectors import claim_document_get, claim_get, claims_of, claims_search
-from claims.states import allowed_transitions
+from claims.selectors import SORTS, claim_document_get, claim_get, claims_of, claims_search
+from claims.states import State, allowed_transitions
 from creditors.models import Membership
-from creditors.selectors import current_membership, memberships_of
+from creditors.selectors import companies_of, current_membership, memberships_of
 
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """The claim list's filters, as read from the query string (unknown values ignored)."""
+
+    state: str
+    company_id: int | None
+    needs_action: bool
+    sort: str
 
 
 def _membership_or_404(request: HttpRequest) -> Membership:
@@ -27,14 +39,36 @@ def _membership_or_404(request: HttpRequest) -> Membership:
 @login_required
 def claim_list(request: HttpRequest) -> HttpResponse:
     membership = _membership_or_404(request)
-    query = request.GET.get("q", "")
-    claims = claims_search(claims_of(account=membership.account), query=query)
-    page = Paginator(claims.prefetch_related("invoices"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    params = request.GET
+    query = params.get("q", "")
+    company = params.get("company", "")
+    state = params.get("state", "")
+    sort = params.get("sort", "")
+    filters = ListFilters(
+        state=state if state in State.values else "",
+        company_id=int(company) if company.isdigit() else None,
+        needs_action=params.get("action_needed") == "1",
+        sort=sort if sort in SORTS else "-created",
     )
+    claims = claims_search(
+        claims_of(account=membership.account),
+        query=query,
+        state=filters.state,
+        company_id=filters.company_id,
+        needs_action=filters.needs_action,
+        sort=filters.sort,
+    )
+    page = Paginator(claims.prefetch_related("invoices"), PAGE_SIZE).get_page(params.get("page"))
+    others = params.copy()
+    others.pop("page", None)
     context = {
         "page": page,
         "query": query,
+        "filters": filters,
+        "states": State.choices,
+        "sorts": SORTS,
+        "companies": companies_of(account=membership.account),
+        "querystring": others.urlencode(),
         "membership": membership,
         "memberships": memberships_of(user=request.user),  # type: ignore[arg-type]
     }

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from claims.models import Claim
 from claims.services import claim_sweep_due
 from claims.states import State
 from tests.conftest import World
@@ -42,7 +43,7 @@ def test_claim_list_shows_own_claims_with_constant_queries(world: World) -> None
         world.claim_in(State.SUMMONS_SERVED)
     with CaptureQueriesContext(connection) as seven:
         response = client.get("/claims/")
-    assert response.content.count(b"Summons served") == 7
+    assert response.content.count(b'class="state state-summons_served"') == 7
     assert len(seven) == len(one)
 
 
@@ -128,8 +129,9 @@ def test_a_user_in_two_accounts_switches_between_them(world: World) -> None:
     from creditors.models import Role
     from creditors.services import membership_add
 
-    membership_add(account=world.other_account, actor=world.outsider, user=world.owner,
-                   role=Role.READ_ONLY)  # fmt: skip
+    membership_add(
+        account=world.other_account, actor=world.outsider, user=world.owner, role=Role.READ_ONLY
+    )
     mine = world.draft(reference="A-CLAIM")
     theirs = world.draft(account=world.other_account, reference="B-CLAIM")
     client = world.client_for(world.owner)
@@ -141,3 +143,35 @@ def test_a_user_in_two_accounts_switches_between_them(world: World) -> None:
     assert client.get(f"/api/v1/claims/{theirs.code}").status_code == 200
     assert client.get(f"/claims/{mine.code}/").status_code == 404  # not in the chosen account
     assert client.post("/accounts/switch/", {"account": "x"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_filters_company_action_needed_and_sort(world: World) -> None:
+    from creditors.services import company_create
+
+    second = company_create(
+        account=world.account,
+        actor=world.owner,
+        name="Second NV",
+        country="BE",
+        registration_number="0999000921",
+        language="nl",
+    )
+    to_pay = world.claim_in(State.AWAITING_ADVANCE)
+    waiting = world.claim_in(State.WITH_BAILIFF)
+    Claim.objects.filter(pk=waiting.pk).update(company=second)
+    client = world.client_for(world.owner)
+    body = client.get("/api/v1/claims?action_needed=true").json()
+    assert [item["code"] for item in body["results"]] == [to_pay.code]
+    body = client.get(f"/api/v1/claims?company={second.pk}").json()
+    assert [item["code"] for item in body["results"]] == [waiting.code]
+    newest_first = [i["code"] for i in client.get("/api/v1/claims").json()["results"]]
+    oldest_first = [i["code"] for i in client.get("/api/v1/claims?sort=created").json()["results"]]
+    assert newest_first == list(reversed(oldest_first)) == [waiting.code, to_pay.code]
+    assert list(client.get("/api/v1/claims?sort=price").json()) == ["sort"]
+    other_company = world.other_company.pk
+    assert list(client.get(f"/api/v1/claims?company={other_company}").json()) == ["company"]
+    html = client.get("/claims/?action_needed=1").content.decode()
+    assert to_pay.code in html and waiting.code not in html
+    html = client.get(f"/claims/?company={second.pk}&sort=created").content.decode()
+    assert waiting.code in html and to_pay.code not in html
