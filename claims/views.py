@@ -13,8 +13,10 @@ from bailiffs.selectors import legal_document_get
 from claims.api import upload_response
 from claims.selectors import SORTS, claim_document_get, claim_get, claims_of, claims_search
 from claims.states import State, allowed_transitions
+from claims.timeline import claim_timeline, claim_window
 from creditors.models import Membership
 from creditors.selectors import companies_of, current_membership, memberships_of
+from fees.ledger import creditor_statement
 
 PAGE_SIZE = 50
 
@@ -93,6 +95,9 @@ def claim_detail(request: HttpRequest, code: str) -> HttpResponse:
             "membership": membership,
             "actions": actions,
             "notification": notification,
+            "timeline": claim_timeline(claim),
+            "window": claim_window(claim),
+            "statement": creditor_statement(claim),
         },
     )
 

@@ -175,3 +175,32 @@ def test_filters_company_action_needed_and_sort(world: World) -> None:
     assert to_pay.code in html and waiting.code not in html
     html = client.get(f"/claims/?company={second.pk}&sort=created").content.decode()
     assert waiting.code in html and to_pay.code not in html
+
+
+@pytest.mark.django_db
+def test_detail_shows_the_timeline_the_window_and_the_money(world: World) -> None:
+    claim = world.claim_in(State.SUMMONS_SERVED, served_days_ago=10)
+    html = world.client_for(world.owner).get(f"/claims/{claim.code}/").content.decode()
+    assert 'class="timeline"' in html and 'class="window"' in html
+    assert html.count('<li class="done">') == 4  # submitted, accepted, with bailiff, served
+    assert claim.pv_earliest_on is not None
+    assert f'datetime="{claim.pv_earliest_on.isoformat()}"' in html  # the coming PV day
+    assert "Advance paid" in html
+
+
+def test_the_window_places_today_between_service_and_the_pv_day() -> None:
+    from datetime import date
+
+    from claims.models import Claim as ClaimModel
+    from claims.timeline import claim_window
+
+    claim = ClaimModel(
+        served_on=date(2025, 1, 15),
+        month_ends_on=date(2025, 2, 17),
+        pv_earliest_on=date(2025, 2, 26),
+    )
+    window = claim_window(claim, today=date(2025, 2, 5))
+    assert window is not None
+    assert (window.month_percent, window.today_percent) == (79, 50)  # 33 and 21 of 42 days
+    assert claim_window(claim, today=date(2026, 1, 1)).today_percent == 100  # type: ignore[union-attr]
+    assert claim_window(ClaimModel()) is None
