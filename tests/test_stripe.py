@@ -37,6 +37,14 @@ def _start(world: World) -> tuple[Claim, dict[str, Any]]:
     return claim, response.json()
 
 
+def _paid_at_stripe(world: World, fake: FakeStripe) -> tuple[Claim, str, dict[str, Any]]:
+    """A claim whose Checkout session Stripe reports paid, and the event saying so."""
+    claim, answer = _start(world)
+    session_id = answer["checkout_url"].rsplit("/", 1)[1]
+    fake.pay(session_id)
+    return claim, session_id, fake.event("checkout.session.completed", {"id": session_id})
+
+
 def _deliver(
     client: Client, fake: FakeStripe, event: dict[str, Any], signature: str | None = None
 ) -> Any:
@@ -73,10 +81,7 @@ def test_checkout_then_signed_webhook_accepts_the_claim(
 def test_a_replayed_event_does_nothing(
     world: World, fake_stripe: FakeStripe, client: Client
 ) -> None:
-    _claim, answer = _start(world)
-    session_id = answer["checkout_url"].rsplit("/", 1)[1]
-    fake_stripe.pay(session_id)
-    event = fake_stripe.event("checkout.session.completed", {"id": session_id})
+    _claim, session_id, event = _paid_at_stripe(world, fake_stripe)
     assert _deliver(client, fake_stripe, event).json() == {"status": "recorded"}
     assert _deliver(client, fake_stripe, event).json() == {"status": "duplicate"}
     # The same payment reported by a second, different event is not booked twice either.
@@ -89,10 +94,7 @@ def test_a_replayed_event_does_nothing(
 def test_a_bad_signature_is_refused_and_changes_nothing(
     world: World, fake_stripe: FakeStripe, client: Client
 ) -> None:
-    claim, answer = _start(world)
-    session_id = answer["checkout_url"].rsplit("/", 1)[1]
-    fake_stripe.pay(session_id)
-    event = fake_stripe.event("checkout.session.completed", {"id": session_id})
+    claim, _session_id, event = _paid_at_stripe(world, fake_stripe)
     assert _deliver(client, fake_stripe, event, signature="t=1,v1=deadbeef").status_code == 400
     old = fake_stripe.sign(json.dumps(event).encode(), timestamp=1_000_000)
     assert _deliver(client, fake_stripe, event, signature=old).status_code == 400  # too old
@@ -126,10 +128,7 @@ def test_events_we_do_not_need_get_a_2xx(fake_stripe: FakeStripe, client: Client
 def test_stripe_down_while_re_reading_asks_for_a_retry(
     world: World, fake_stripe: FakeStripe, client: Client
 ) -> None:
-    claim, answer = _start(world)
-    session_id = answer["checkout_url"].rsplit("/", 1)[1]
-    fake_stripe.pay(session_id)
-    event = fake_stripe.event("checkout.session.completed", {"id": session_id})
+    claim, _session_id, event = _paid_at_stripe(world, fake_stripe)
     fake_stripe.down = True
     assert _deliver(client, fake_stripe, event).status_code == 503
     assert StripeEvent.objects.count() == 0  # not marked handled: the retry will work
