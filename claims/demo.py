@@ -24,7 +24,7 @@ from claims.services import (
 )
 from claims.states import TRANSITIONS, ActorKind, State
 from creditors.models import Account, Company, Language, Role, User
-from creditors.services import account_create, company_create, membership_add
+from creditors.services import account_create, company_create, membership_add, user_create_verified
 from debtors.kbo_import import kbo_import
 from debtors.models import Debtor, RegisterExtract
 
@@ -119,12 +119,8 @@ class Login:
 
 
 def _user(email: str, *, staff: bool = False) -> User:
-    user, created = User.objects.get_or_create(email=email, defaults={"is_staff": staff})
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.is_superuser = staff
-        user.save()
-    return user
+    user = User.objects.filter(email=email).first()
+    return user or user_create_verified(email=email, password=DEMO_PASSWORD, is_staff=staff)
 
 
 def demo_logins() -> list[Login]:

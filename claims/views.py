@@ -15,7 +15,7 @@ from claims.selectors import SORTS, claim_document_get, claim_get, claims_of, cl
 from claims.states import State, allowed_transitions
 from claims.timeline import claim_timeline, claim_window
 from creditors.models import Membership
-from creditors.selectors import companies_of, current_membership, memberships_of
+from creditors.selectors import companies_of, current_membership
 from fees.ledger import creditor_statement
 
 PAGE_SIZE = 50
@@ -72,7 +72,6 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "companies": companies_of(account=membership.account),
         "querystring": others.urlencode(),
         "membership": membership,
-        "memberships": memberships_of(user=request.user),  # type: ignore[arg-type]
     }
     return render(request, "claims/list.html", context)
 

@@ -77,8 +77,36 @@ EXPECTATIONS: dict[str, Expect] = {
     "healthz": _everyone(200),
     "schema": _everyone(200),
     "api-docs": _everyone(200),
-    "login": _everyone(200),
-    "logout": _everyone(302, method="post"),
+    # Sign-up, login, e-mail and password pages of django-allauth.
+    "account_login": Expect({"anonymous": 200} | dict.fromkeys(TENANT | NOT_TENANT, 302)),
+    "account_signup": Expect({"anonymous": 200} | dict.fromkeys(TENANT | NOT_TENANT, 302)),
+    "account_inactive": _everyone(200),
+    "account_email_verification_sent": _everyone(200),
+    "account_reset_password": _everyone(200),
+    "account_reset_password_done": _everyone(200),
+    "account_reset_password_from_key": _everyone(200),  # an unknown key: "link is invalid"
+    "account_reset_password_from_key_done": _everyone(200),
+    "account_confirm_email": _everyone(200),  # an unknown key: "link expired or invalid"
+    "account_confirm_login_code": _everyone(302),  # no login code was asked for
+    "account_email": Expect({"anonymous": 302} | dict.fromkeys(TENANT | NOT_TENANT, 200)),
+    "account_change_password": Expect({"anonymous": 302} | dict.fromkeys(TENANT | NOT_TENANT, 200)),
+    "account_set_password": Expect({"anonymous": 302} | dict.fromkeys(TENANT | NOT_TENANT, 302)),
+    "account_reauthenticate": Expect({"anonymous": 302} | dict.fromkeys(TENANT | NOT_TENANT, 200)),
+    "mfa_index": Expect({"anonymous": 302} | dict.fromkeys(TENANT | NOT_TENANT, 200)),
+    "mfa_activate_totp": _everyone(302),  # asks for the password again first
+    "mfa_deactivate_totp": Expect({"anonymous": 302} | dict.fromkeys(TENANT | NOT_TENANT, 404)),
+    "mfa_authenticate": _everyone(302),  # nobody is half-way through a login
+    "mfa_reauthenticate": Expect({"anonymous": 302} | dict.fromkeys(TENANT | NOT_TENANT, 302)),
+    "mfa_view_recovery_codes": Expect({"anonymous": 302} | dict.fromkeys(TENANT | NOT_TENANT, 404)),
+    "mfa_generate_recovery_codes": Expect(
+        {"anonymous": 302} | dict.fromkeys(TENANT | NOT_TENANT, 302)
+    ),
+    "mfa_download_recovery_codes": Expect(
+        {"anonymous": 302} | dict.fromkeys(TENANT | NOT_TENANT, 404)
+    ),
+    "account_logout": _everyone(302, method="post"),
+    "set_language": _everyone(302, method="post", data={"language": "nl"}),
+    # --- accounts pages (issue 6) ---
     "home": _everyone(302),
     # Switching to account A: its members may; anyone else is told it does not exist.
     "account-switch": Expect(
@@ -192,6 +220,8 @@ def _kwargs(
         "app_label": "claims",
         "content_type_id": ContentType.objects.get_for_model(Claim).pk,
         "url": "no-such-page/",
+        "key": "no-such-key",
+        "uidb36": "0",
     }
     return {name: values[name] for name in names}
 
@@ -269,7 +299,7 @@ def test_every_url_pattern_as_every_role(world: World, clients: Clients) -> None
                 failures.append(f"{name} as {role}: {response.status_code}")
             elif role == "outsider" and claim.code.encode() in response.content:
                 failures.append(f"{name} as outsider shows another tenant's claim")
-    assert failures == []
+    assert failures == [], "\n".join(failures)
 
 
 # History is never written through the admin, not even by staff.

@@ -1,6 +1,7 @@
 """Creditor pages /claims/ and /claims/<code>/, login, healthz."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -13,19 +14,20 @@ from tests.conftest import World
 
 @pytest.mark.django_db
 def test_login_page_and_login(world: World) -> None:
+    EmailAddress.objects.create(user=world.owner, email=world.owner.email, verified=True)
     client = Client()
     assert client.get("/accounts/login/").status_code == 200
     response = client.post(
-        "/accounts/login/", {"username": "owner@a.test", "password": "pw-123456789"}
+        "/accounts/login/", {"login": "owner@a.test", "password": "pw-123456789"}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/claims/"
+    assert client.get(response["Location"], follow=True).status_code == 200
     assert client.get("/claims/").status_code == 200
 
 
 @pytest.mark.django_db
 def test_wrong_password_shows_the_error_next_to_the_form(world: World) -> None:
-    response = Client().post("/accounts/login/", {"username": "owner@a.test", "password": "x"})
+    response = Client().post("/accounts/login/", {"login": "owner@a.test", "password": "x"})
     assert response.status_code == 200
     assert b'role="alert"' in response.content
 
