@@ -19,12 +19,12 @@ class NavItem:
 
 def _nav_items() -> list[NavItem]:
     return [
-        NavItem("claims:dashboard", _("Dashboard")),
+        NavItem("dashboard", _("Dashboard")),
         NavItem("claims:list", _("Claims")),
-        NavItem("claims:submit-start", _("New claim")),
+        NavItem("submit:start", _("New claim")),
         NavItem("creditors:companies", _("Companies")),
         NavItem("creditors:team", _("Team")),
-        NavItem("creditors:settings", _("Settings")),
+        NavItem("notifications:settings", _("Settings")),
     ]
 
 

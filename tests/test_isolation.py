@@ -107,6 +107,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "account_logout": _everyone(302, method="post"),
     "set_language": _everyone(302, method="post", data={"language": "nl"}),
     # --- accounts pages (issue 6) ---
+    # --- submission pages (issue 6) ---
+    # --- claim page actions (issue 6) ---
+    # --- dashboard and notifications (issue 6) ---
     "home": _everyone(302),
     # Switching to account A: its members may; anyone else is told it does not exist.
     "account-switch": Expect(
