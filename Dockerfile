@@ -12,6 +12,7 @@ COPY debtors debtors
 COPY bailiffs bailiffs
 COPY fees fees
 COPY claims claims
+COPY notifications notifications
 RUN pip install --no-cache-dir .
 COPY . .
 RUN DJANGO_ENV=development python manage.py collectstatic --noinput

@@ -85,7 +85,14 @@ def claim_detail(request: HttpRequest, code: str) -> HttpResponse:
             errors = exc.message_dict
         except TransitionNotAllowed as exc:
             errors = {"action": [str(exc)]}
-    context = {"claim": claim, "forms": action_forms(), "errors": errors}
+    from claims.selectors import claim_comments_shared  # the creditor's comments, not its notes
+
+    context = {
+        "claim": claim,
+        "forms": action_forms(),
+        "errors": errors,
+        "comments": claim_comments_shared(claim=claim),
+    }
     return render(request, "bailiffs/claim.html", context, status=400 if errors else 200)
 
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -20,12 +19,9 @@ from bailiffs.services import creditor_decide_plan, creditor_request_pv
 from claims.api import ClaimDetailSerializer, require_membership
 from claims.models import Claim
 from claims.selectors import claim_get
-from claims.services import Actor, claim_note, claim_transition
-from claims.states import ActorKind
+from claims.services import claim_direct_payment_report, claim_solvency_decide
 from creditors.models import Account, User
-from fees.ledger import ledger_direct_payment
 from fees.services import consent_record
-from fees.tasks import ledger_from_events
 
 
 class EmptyIn(serializers.Serializer[Any]):
@@ -52,23 +48,12 @@ class DirectPaymentIn(serializers.Serializer[Any]):
 
 
 def _solvency(account: Account, user: User, claim: Claim, data: dict[str, Any]) -> None:
-    name = "continue_at_own_risk" if data["decision"] == "continue" else "stop_after_solvency"
-    claim_transition(
-        account=account, claim=claim, name=name, actor=Actor(kind=ActorKind.CREDITOR, user=user)
-    )
+    claim_solvency_decide(account=account, actor=user, claim=claim, decision=data["decision"])
 
 
-@transaction.atomic
 def _direct_payment(account: Account, user: User, claim: Claim, data: dict[str, Any]) -> None:
-    """The debtor paid the creditor directly: booked as such; the costs stay due."""
-    ledger_from_events()
-    ledger_direct_payment(claim=claim, amount=data["amount"], paid_on=data["paid_on"], actor=user)
-    claim_note(
-        account=account,
-        claim=claim,
-        name="direct_payment_reported",
-        actor=Actor(kind=ActorKind.CREDITOR, user=user),
-        data={"amount": str(data["amount"]), "paid_on": data["paid_on"].isoformat()},
+    claim_direct_payment_report(
+        account=account, actor=user, claim=claim, amount=data["amount"], paid_on=data["paid_on"]
     )
 
 

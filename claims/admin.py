@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from claims.models import Claim, ClaimDocument, ClaimEvent, Invoice, SweepRun
+from claims.models import Claim, ClaimComment, ClaimDocument, ClaimEvent, Invoice, SweepRun
 
 
 class ReadOnlyAdminMixin:
@@ -74,3 +74,11 @@ class ClaimEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ClaimEvent]):
 @admin.register(SweepRun)
 class SweepRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[SweepRun]):
     list_display = ["started_at", "finished_at", "moved", "flagged"]
+
+
+@admin.register(ClaimComment)
+class ClaimCommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ClaimComment]):
+    list_display = ["created_at", "claim", "kind", "author"]
+    list_filter = ["kind"]
+    search_fields = ["claim__code"]
+    list_select_related = ["claim", "author"]

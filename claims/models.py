@@ -253,3 +253,36 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"sweep at {self.finished_at:%Y-%m-%d %H:%M:%S}: {self.moved} moved"
+
+
+class ClaimComment(models.Model):
+    """A note for the creditor's own team, or a comment the bailiff office also reads.
+
+    Append-only like the event log: what was written to the office stays as it was sent.
+    """
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note (only your team)")
+        COMMENT = "comment", _("Comment (shared with the bailiff office)")
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.NOTE)
+    body = models.TextField(_("text"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["claim", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.claim_id} by {self.author_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnlyError("Comments and notes are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Comments and notes are append-only.")

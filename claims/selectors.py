@@ -1,11 +1,20 @@
 """Reads about claims. Every selector takes the tenant: there is no unscoped claim query."""
 
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from claims.models import Claim, ClaimDocument, ClaimEvent, Invoice, PaymentPlan
-from claims.states import State
+from claims.models import Claim, ClaimComment, ClaimDocument, ClaimEvent, Invoice, PaymentPlan
+from claims.states import TRANSITIONS, State
 from creditors.models import Account
+from fees.ledger import ZERO
+from fees.models import LedgerAccount, LedgerEntry, LedgerTransaction
+from fees.refunds import RefundQuote, paid_advance, refund_quote, refund_reason_for
+from fees.selectors import exact_sum
 
 
 def claims_of(*, account: Account) -> QuerySet[Claim]:
@@ -122,3 +131,78 @@ def claim_document_get(*, account: Account, code: str, document_id: int) -> Clai
     if document is None:
         raise Http404("No such document.")
     return document
+
+
+def claim_page_get(*, account: Account, code: str) -> Claim:
+    """The account's claim with everything its page shows prefetched, so the page costs the same
+    number of queries however long its history (another account's claim: 404)."""
+    claim = (
+        claims_with_history(account=account)
+        .prefetch_related(
+            "documents",
+            "legal_documents__superseded_by",
+            "payment_plans",
+            "refunds",
+            "consents",
+            Prefetch("comments", queryset=ClaimComment.objects.select_related("author")),
+        )
+        .filter(code=code.upper())
+        .first()
+    )
+    if claim is None:
+        raise Http404("No such claim.")
+    return claim
+
+
+def claim_comments_shared(*, claim: Claim) -> QuerySet[ClaimComment]:
+    """The creditor's comments the bailiff office may read (notes stay with the creditor).
+
+    The caller has already scoped `claim` to the office or the account that may see it.
+    """
+    return ClaimComment.objects.filter(claim=claim, kind=ClaimComment.Kind.COMMENT).select_related(
+        "author"
+    )
+
+
+def direct_payments_received(claim: Claim) -> Decimal:
+    """What the creditor reported receiving from the debtor directly, from the ledger."""
+    return exact_sum(
+        LedgerEntry.objects.filter(
+            claim=claim,
+            transaction__kind=LedgerTransaction.Kind.DIRECT_PAYMENT,
+            ledger_account=LedgerAccount.CLAIMED,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CancelPreview:
+    """What cancelling the claim now would give back, and under which rule."""
+
+    reason: str  # a fees.models.Refund.Reason
+    quote: RefundQuote
+    advance_paid: Decimal | None  # None: no advance was paid, nothing to refund
+
+
+def _nothing_to_refund(reason: str) -> RefundQuote:
+    return RefundQuote(reason=reason, advance_excl_vat=ZERO, vat_percent=ZERO)
+
+
+def refund_if_stopped(claim: Claim, reason: str) -> RefundQuote:
+    """What stopping for `reason` would refund; without a paid advance, nothing (and the
+    tariffs are not read)."""
+    if paid_advance(claim) is None:
+        return _nothing_to_refund(reason)
+    return refund_quote(claim, reason)
+
+
+def cancel_preview(claim: Claim, *, at: datetime | None = None) -> CancelPreview | None:
+    """The refund a cancellation at `at` (now) would give; None when the state forbids it."""
+    if claim.state not in TRANSITIONS["cancel"].sources:
+        return None
+    reason = refund_reason_for(claim, transition="cancel", at=at or timezone.now())
+    assert reason is not None  # "cancel" always has a rule
+    payment = paid_advance(claim)
+    if payment is None:
+        return CancelPreview(reason, _nothing_to_refund(reason), None)
+    return CancelPreview(reason, refund_quote(claim, reason), payment.amount)

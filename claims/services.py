@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -19,6 +19,7 @@ from claims import deadlines, eligibility
 from claims.codes import new_payment_reference, new_public_code
 from claims.models import (
     Claim,
+    ClaimComment,
     ClaimDocument,
     ClaimEvent,
     DocumentKind,
@@ -27,6 +28,8 @@ from claims.models import (
     SweepRun,
 )
 from claims.states import (
+    AFTER_PV,
+    IN_WINDOW,
     NOTES,
     TERMINAL,
     ActorKind,
@@ -707,3 +710,198 @@ def _recheck_one(claim: Claim, situation: str, extract_id: int) -> str | None:
             )
         return "flagged"
     return None
+
+
+# --- The creditor's decisions, shared by its claim page and its API (issue 6) ---------------
+
+SOLVENCY_DECISIONS = {"continue": "continue_at_own_risk", "stop": "stop_after_solvency"}
+
+
+def _creditor(user: User) -> Actor:
+    return Actor(kind=ActorKind.CREDITOR, user=user)
+
+
+def _enqueue_refunds() -> None:
+    # The event log is the outbox: the task gives every stopped claim its refund, once.
+    from fees.tasks import refunds_from_events
+
+    transaction.on_commit(refunds_from_events.delay)
+
+
+def direct_payment_possible(claim: Claim) -> bool:
+    """Once the summons is served the debt is booked, and a direct payment can settle part of it."""
+    return claim.state in IN_WINDOW | AFTER_PV
+
+
+@transaction.atomic
+def claim_cancel(*, account: Account, actor: User, claim: Claim, reason: str) -> ClaimEvent:
+    """The creditor stops the procedure; the refund the rules give follows from the event."""
+    _check_tenant(account, claim)
+    claim_ensure_can(claim, "cancel")
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why you cancel the claim.")]})
+    event = claim_transition(
+        account=account, claim=claim, name="cancel", actor=_creditor(actor), reason=reason.strip()
+    )
+    _enqueue_refunds()
+    return event
+
+
+@transaction.atomic
+def claim_solvency_decide(
+    *, account: Account, actor: User, claim: Claim, decision: str
+) -> ClaimEvent:
+    """After a doubtful solvency check: continue at own risk, or stop (the advance less the
+    fees comes back, with a certificate of irrecoverability)."""
+    if decision not in SOLVENCY_DECISIONS:
+        raise ValidationError({"decision": [_("Choose to continue or to stop.")]})
+    event = claim_transition(
+        account=account, claim=claim, name=SOLVENCY_DECISIONS[decision], actor=_creditor(actor)
+    )
+    if decision == "stop":
+        _enqueue_refunds()
+    return event
+
+
+@transaction.atomic
+def claim_direct_payment_report(
+    *, account: Account, actor: User, claim: Claim, amount: Decimal, paid_on: date
+) -> ClaimEvent:
+    """The debtor paid the creditor directly: it settles principal, then interest; the costs
+    stay due and the office's balance letter claims them."""
+    from fees.ledger import ledger_direct_payment
+    from fees.tasks import ledger_from_events
+
+    _check_tenant(account, claim)
+    if not direct_payment_possible(claim):
+        raise TransitionNotAllowed(
+            _("A direct payment can be reported once the summons is served.")
+        )
+    if amount <= 0:
+        raise ValidationError({"amount": [_("Give a positive amount.")]})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": [_("This date is in the future.")]})
+    ledger_from_events()  # the debt of the summons must be booked before a payment on it
+    ledger_direct_payment(claim=claim, amount=amount, paid_on=paid_on, actor=actor)
+    return claim_note(
+        account=account,
+        claim=claim,
+        name="direct_payment_reported",
+        actor=_creditor(actor),
+        data={"amount": str(amount), "paid_on": paid_on.isoformat()},
+    )
+
+
+def claim_comment_add(
+    *, account: Account, actor: User, claim: Claim, kind: str, body: str
+) -> ClaimComment:
+    """A note for the creditor's team, or a comment the bailiff office reads too (members and
+    owners only: a read-only member writes nothing)."""
+    from creditors.models import Membership
+
+    _check_tenant(account, claim)
+    membership = Membership.objects.filter(account=account, user=actor).first()
+    if membership is None or not membership.can_write:
+        raise PermissionDenied(_("Your role is read-only."))
+    if kind not in ClaimComment.Kind.values:
+        raise ValidationError({"kind": [_("Choose a note or a comment.")]})
+    if not body.strip():
+        raise ValidationError({"body": [_("Write the text first.")]})
+    return ClaimComment.objects.create(
+        account=account, claim=claim, author=actor, kind=kind, body=body.strip()
+    )
+
+
+# --- The submission wizard (issue 6): a draft is completed step by step, then submitted. ---
+
+
+@dataclass(frozen=True)
+class DraftDetails:
+    """What the wizard's invoice step stores on a draft besides the invoices."""
+
+    own_reference: str = ""
+    damages_clause_percent: Decimal = Decimal("0.00")
+    damages_clause_minimum: Decimal | None = None
+
+
+def _lock_draft(account: Account, claim: Claim) -> None:
+    """Lock the draft's row, or refuse: once submitted, a claim's data is what was checked."""
+    _check_tenant(account, claim)
+    if not Claim.objects.select_for_update().filter(pk=claim.pk, state=State.DRAFT).exists():
+        raise TransitionNotAllowed(_("Only a draft can be changed; this claim was submitted."))
+
+
+@transaction.atomic
+def claim_update_draft_parties(
+    *, account: Account, actor: User, claim: Claim, company: Company, debtor: Debtor
+) -> Claim:
+    """The wizard's first step again: another company or debtor (the language follows him)."""
+    _lock_draft(account, claim)
+    if company.account_id != account.pk or debtor.account_id != account.pk:
+        raise ValidationError({"company": [_("Unknown company or debtor for this account.")]})
+    changes = {"company": company, "debtor": debtor, "language": debtor.language}
+    Claim.objects.filter(pk=claim.pk).update(**changes)
+    for key, value in changes.items():
+        setattr(claim, key, value)
+    return claim
+
+
+def _check_draft_details(account: Account, claim: Claim, details: DraftDetails) -> None:
+    reference = details.own_reference.strip()
+    others = Claim.objects.filter(account=account).exclude(pk=claim.pk)
+    if reference and others.filter(own_reference__iexact=reference).exists():
+        raise ValidationError(
+            {"own_reference": [_("This reference is already used by another claim.")]}
+        )
+    if not Decimal(0) <= details.damages_clause_percent <= Decimal(100):
+        raise ValidationError(
+            {"damages_clause_percent": [_("Give a percentage between 0 and 100.")]}
+        )
+    if details.damages_clause_minimum is not None and details.damages_clause_minimum < 0:
+        raise ValidationError({"damages_clause_minimum": [_("Give a positive amount or none.")]})
+
+
+def _check_draft_invoices(invoices: Sequence[InvoiceInput]) -> None:
+    if not invoices:
+        raise ValidationError({"invoices": [_("Add at least one invoice.")]})
+    numbers = [invoice.number.strip() for invoice in invoices]
+    if len(set(numbers)) != len(numbers):
+        raise ValidationError({"invoices": [_("Each invoice number may appear only once.")]})
+    for invoice in invoices:
+        if invoice.amount <= 0 or not 0 <= invoice.credit_notes <= invoice.amount:
+            raise ValidationError(
+                {"invoices": [_("Invoice %(number)s: the amount must be positive and the credit "
+                                "notes between zero and the amount.") % {"number": invoice.number}]}
+            )  # fmt: skip
+
+
+@transaction.atomic
+def claim_update_draft(
+    *,
+    account: Account,
+    actor: User,
+    claim: Claim,
+    invoices: Sequence[InvoiceInput],
+    details: DraftDetails,
+) -> Claim:
+    """The wizard's invoice step: replace a draft's invoices and details with what was saved."""
+    _lock_draft(account, claim)
+    _check_draft_details(account, claim, details)
+    _check_draft_invoices(invoices)
+    claim.own_reference = details.own_reference.strip()
+    claim.damages_clause_percent = details.damages_clause_percent
+    claim.damages_clause_minimum = details.damages_clause_minimum
+    claim.full_clean(exclude=["code", "payment_reference", "state_changed_at"])
+    rows = [Invoice(account=account, claim=claim, **invoice.__dict__) for invoice in invoices]
+    for row in rows:
+        row.number = row.number.strip()
+        row.full_clean(exclude=["claim", "account"])
+    Claim.objects.filter(pk=claim.pk).update(
+        own_reference=claim.own_reference,
+        damages_clause_percent=claim.damages_clause_percent,
+        damages_clause_minimum=claim.damages_clause_minimum,
+    )
+    Invoice.objects.filter(claim=claim).delete()
+    Invoice.objects.bulk_create(rows)
+    getattr(claim, "_prefetched_objects_cache", {}).pop("invoices", None)  # not the old rows
+    return claim

@@ -1,4 +1,9 @@
-"""How django-allauth signs creditors up: every new user gets an account of their own."""
+"""How django-allauth signs creditors up.
+
+A new user owns a new account, or joins the inviting one: that is decided in the sign-up form
+(`creditors.forms.PlatformSignupForm.signup`), which knows the organisation name and the
+invitation. The adapter keeps allauth's defaults.
+"""
 
 from allauth.account.adapter import DefaultAccountAdapter
 

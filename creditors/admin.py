@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from creditors.models import Account, ApiToken, Company, Membership, User
+from creditors.models import Account, ApiToken, Company, Invitation, Membership, User
 
 
 @admin.register(User)
@@ -56,3 +56,14 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ["name", "user", "account", "prefix", "created_at", "revoked_at"]
     readonly_fields = ["prefix", "token_hash", "created_at", "last_used_at"]
     list_select_related = ["user", "account"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin[Invitation]):
+    """Read to help someone whose link does not work; the key itself is never stored."""
+
+    list_display = ["email", "account", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "account__name"]
+    readonly_fields = ["token_hash", "created_at", "accepted_at", "accepted_by"]
+    list_select_related = ["account"]

@@ -1,11 +1,14 @@
 """Reads about accounts and memberships. The tenant is always explicit."""
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils import timezone
 
-from creditors.models import Account, ApiToken, Company, Membership, User
+from creditors.models import Account, ApiToken, Company, Invitation, Membership, User
+from creditors.services import hash_token
 
 SESSION_ACCOUNT_KEY = "current_account_id"
+SESSION_COMPANY_KEY = "current_company_id"
 
 
 def memberships_of(*, user: User) -> QuerySet[Membership]:
@@ -39,3 +42,73 @@ def current_membership(request: HttpRequest) -> Membership | None:
 
 def companies_of(*, account: Account) -> QuerySet[Company]:
     return Company.objects.filter(account=account).order_by("name")
+
+
+def company_get(*, account: Account, company_id: int | str | None) -> Company:
+    """One of the account's companies; anything else (another account's too) does not exist."""
+    if company_id is None or not str(company_id).isdigit():
+        raise Http404("No such company.")
+    company = companies_of(account=account).filter(pk=int(company_id)).first()
+    if company is None:
+        raise Http404("No such company.")
+    return company
+
+
+def current_company(request: HttpRequest, membership: Membership | None) -> Company | None:
+    """The company chosen in the header, or None for "all companies".
+
+    A choice made in another account (or of a company since deleted) counts as no choice. The
+    answer is kept on the request: the header and the page both ask for it.
+    """
+    if membership is None or not hasattr(request, "session"):
+        return None
+    cached = getattr(request, "_current_company", None)
+    if cached is not None and cached[0] == membership.account_id:
+        return cached[1]
+    chosen = request.session.get(SESSION_COMPANY_KEY)
+    company = None
+    if chosen is not None:
+        company = companies_of(account=membership.account).filter(pk=chosen).first()
+    request._current_company = (membership.account_id, company)  # type: ignore[attr-defined]
+    return company
+
+
+def members_of(*, account: Account) -> QuerySet[Membership]:
+    return Membership.objects.filter(account=account).select_related("user").order_by("user__email")
+
+
+def membership_of_account(*, account: Account, membership_id: int | str | None) -> Membership:
+    """A membership of the account; another account's member does not exist here."""
+    if membership_id is None or not str(membership_id).isdigit():
+        raise Http404("No such member.")
+    membership = members_of(account=account).filter(pk=int(membership_id)).first()
+    if membership is None:
+        raise Http404("No such member.")
+    return membership
+
+
+def invitations_pending(*, account: Account) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        account=account,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).order_by("-created_at")
+
+
+def invitation_get(*, account: Account, invitation_id: int | str | None) -> Invitation:
+    if invitation_id is None or not str(invitation_id).isdigit():
+        raise Http404("No such invitation.")
+    invitation = Invitation.objects.filter(account=account, pk=int(invitation_id)).first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation
+
+
+def invitation_by_key(*, key: str) -> Invitation | None:
+    """The invitation a link's key opens, whatever its state (the page says what it is)."""
+    return (
+        Invitation.objects.select_related("account", "invited_by")
+        .filter(token_hash=hash_token(key))
+        .first()
+    )

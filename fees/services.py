@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +28,9 @@ from fees.ledger import (
 )
 from fees.models import CostConsent, Payment, Refund
 from fees.money import Advance, advance, damages_clause, interest, ios_cap, money
-from fees.refunds import paid_advance, refund_quote
+from fees.refunds import Deduction, paid_advance, refund_quote
+from fees.refunds import _damages_owed as damages_owed  # the rules' own figures, not copies
+from fees.refunds import _fee as fee_deduction
 from fees.selectors import tables_on
 
 
@@ -64,19 +67,9 @@ def _advance_quote(claim: Claim) -> dict[str, object]:
     }
 
 
-@transaction.atomic
-def payment_start(
-    *, account: Account, actor: User, claim: Claim, success_url: str = "", cancel_url: str = ""
-) -> tuple[Payment, str]:
-    """Start paying the advance: a Stripe Checkout URL, or bank-transfer instructions.
-
-    Returns the payment and the checkout URL ("" for a transfer, paid with the dossier's
-    structured reference and confirmed by staff).
-    """
-    _check(account, claim)
+def _payment_create(account: Account, claim: Claim, method: str) -> Payment:
     quote = _advance_quote(claim)
-    method = Payment.Method.STRIPE if gateway.stripe_enabled() else Payment.Method.TRANSFER
-    payment = Payment.objects.create(
+    return Payment.objects.create(
         account=account,
         claim=claim,
         method=method,
@@ -84,8 +77,60 @@ def payment_start(
         quote=quote,
         idempotency_key=f"advance-{uuid.uuid4()}",
     )
+
+
+def _chosen_method(method: str | None) -> str:
+    if method is None:
+        return Payment.Method.STRIPE if gateway.stripe_enabled() else Payment.Method.TRANSFER
+    if method not in Payment.Method.values:
+        raise ValidationError({"method": [_("Choose card or bank transfer.")]})
+    if method == Payment.Method.STRIPE and not gateway.stripe_enabled():
+        raise ValidationError({"method": [_("Card payment is not available: pay by transfer.")]})
+    return method
+
+
+def _open_checkout(payment: Payment, success_url: str) -> str | None:
+    """The URL to finish a pending card payment, or None when its session cannot be used."""
+    session = gateway.checkout_retrieve(payment.stripe_session_id)
+    if session.status == "open":
+        return str(session.url)
+    if session.status == "complete":  # paid; the webhook records it: never charge twice
+        return success_url
+    Payment.objects.filter(pk=payment.pk).update(state=Payment.State.FAILED)  # expired
+    return None
+
+
+@transaction.atomic
+def payment_start(
+    *,
+    account: Account,
+    actor: User,
+    claim: Claim,
+    success_url: str = "",
+    cancel_url: str = "",
+    method: str | None = None,
+) -> tuple[Payment, str]:
+    """Start paying the advance: a Stripe Checkout URL, or bank-transfer instructions.
+
+    `method` is "stripe" or "transfer" (None: card when Stripe is configured). Returns the
+    payment and the checkout URL ("" for a transfer, paid with the dossier's structured
+    reference and confirmed by staff). Starting again with the same method reuses the pending
+    payment, so a second click never creates a second payment.
+    """
+    _check(account, claim)
+    Claim.objects.select_for_update().filter(pk=claim.pk).first()  # one start at a time
+    method = _chosen_method(method)
+    pending = (
+        claim.payments.filter(state=Payment.State.PENDING, method=method).order_by("-id").first()
+    )
     if method == Payment.Method.TRANSFER:
-        return payment, ""
+        return pending or _payment_create(account, claim, method), ""
+    if pending is not None and pending.stripe_session_id:
+        url = _open_checkout(pending, success_url)
+        if url is not None:
+            return pending, url
+        pending = None
+    payment = pending or _payment_create(account, claim, method)
     session = gateway.checkout_create(
         amount_cents=gateway.cents(payment.amount),
         currency="eur",
@@ -271,6 +316,63 @@ def debt_for(claim: Claim, *, on: date) -> Debt:
             "ios_cap": tables.tariffs["ios_cap"].id,
             "flat_compensation": tables.tariffs["flat_compensation"].id,
         },
+    )
+
+
+@dataclass(frozen=True)
+class ClaimQuote:
+    """What a claim costs the creditor (the advance) and what it claims from the debtor."""
+
+    advance: Advance
+    debt: Debt
+    cap: Decimal  # the IOS cap on interest and damages clause together
+    total_claim: Decimal  # principal + interest and damages within the cap + flat compensation
+
+
+def claim_quote(claim: Claim, *, on: date) -> ClaimQuote:
+    """The quote for a stored claim on `on`: interest per invoice, as the summons will claim.
+
+    Raises NoRateError when an invoice is due before the interest tables start.
+    """
+    debt = debt_for(claim, on=on)
+    capped = ios_cap(
+        debt.principal, debt.interest, debt.damages_clause, tables_on(on).percent("ios_cap")
+    )
+    return ClaimQuote(
+        advance=advance_for(claim),
+        debt=debt,
+        cap=capped.cap,
+        total_claim=debt.principal + debt.claimable + debt.flat_compensation,
+    )
+
+
+@dataclass(frozen=True)
+class RefundRules:
+    """What would come back of this claim's advance, case by case (domain.md section 3)."""
+
+    advance: Advance
+    full_refund_hours: int  # cancelled within these hours of submission: all of it
+    file_fee: Deduction
+    solvency_fee: Deduction
+    back_before_service: Decimal  # cancelled later, before service; or after doubtful solvency
+    owed_after_service: Decimal  # stopped by the creditor after service: the damages clause
+
+
+def refund_rules_for(claim: Claim) -> RefundRules:
+    """The refund rules with today's fees, from the same deductions fees.refunds applies."""
+    the_advance = advance_for(claim)
+    tables = tables_on(timezone.localdate())
+    vat = tables.percent("vat_rate")
+    file_fee = fee_deduction("file_fee", tables, vat)
+    solvency = fee_deduction("solvency_fee", tables, vat)
+    kept = file_fee.amount_incl_vat + solvency.amount_incl_vat
+    return RefundRules(
+        advance=the_advance,
+        full_refund_hours=settings.REFUND_FULL_WINDOW_HOURS,
+        file_fee=file_fee,
+        solvency_fee=solvency,
+        back_before_service=max(the_advance.incl_vat - kept, ZERO),
+        owed_after_service=damages_owed(claim, tables),
     )
 
 

@@ -1,14 +1,15 @@
-"""What every portal page needs: the user's accounts, the one acted in, and the menu."""
+"""What every portal page needs: the user's accounts, the one acted in, its companies (the one
+chosen in the header), and the menu."""
 
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from creditors.models import User
-from creditors.selectors import current_membership, memberships_of
+from creditors.selectors import companies_of, current_company, current_membership, memberships_of
 
 
 @dataclass(frozen=True)
@@ -29,14 +30,11 @@ def _nav_items() -> list[NavItem]:
 
 
 def _nav(request: HttpRequest) -> list[dict[str, object]]:
-    items: list[dict[str, object]] = []
-    for item in _nav_items():
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:  # a page not built yet
-            continue
-        items.append({"url": url, "label": item.label, "active": request.path.startswith(url)})
-    return items
+    links = [(reverse(item.url_name), item.label) for item in _nav_items()]
+    # The longest matching prefix is the current page: /claims/new/ is "New claim", not "Claims".
+    matching = [url for url, _label in links if request.path.startswith(url)]
+    current = max(matching, key=len, default=None)
+    return [{"url": url, "label": label, "active": url == current} for url, label in links]
 
 
 def portal(request: HttpRequest) -> dict[str, object]:
@@ -47,5 +45,7 @@ def portal(request: HttpRequest) -> dict[str, object]:
     return {
         "current_membership": membership,
         "all_memberships": memberships_of(user=user),
+        "current_company": current_company(request, membership),
+        "switch_companies": companies_of(account=membership.account) if membership else [],
         "nav": _nav(request) if membership is not None else [],
     }

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "bailiffs",
     "fees",
     "claims",
+    "notifications",
     "ios_platform",
 ]
 
@@ -129,6 +131,7 @@ LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_ADAPTER = "creditors.adapter.PlatformAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_FORMS = {"signup": "creditors.forms.PlatformSignupForm"}  # + organisation, invitations
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -211,12 +214,13 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 else:
     CELERY_BROKER_URL = "filesystem://localhost//"
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -246,6 +250,15 @@ CELERY_BEAT_SCHEDULE = {
     "fees-refunds-from-events": {
         "task": "fees.tasks.refunds_from_events",
         "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+    },
+    # E-mails about events that need the creditor, and the daily digest (Europe/Brussels).
+    "notifications-event-emails": {
+        "task": "notifications.tasks.send_event_emails",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL_SECONDS),
+    },
+    "notifications-daily-digests": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(minute=0, hour=env_int("DIGEST_HOUR", 7)),
     },
 }
 

@@ -7,6 +7,7 @@ from bailiffs import api as bailiff_api
 from claims import actions_api as claim_actions_api
 from claims import api as claims_api
 from claims import eligibility_api
+from claims.dashboard import dashboard_view
 from creditors import views as creditor_views
 from fees import api as fees_api
 from fees import webhooks as fees_webhooks
@@ -81,8 +82,12 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/switch/", creditor_views.account_switch, name="account-switch"),
+    path("", include("creditors.urls")),
     path("accounts/", include("allauth.urls")),
+    path("claims/new/", include("claims.submission_urls")),
     path("claims/", include("claims.urls")),
+    path("dashboard/", dashboard_view, name="dashboard"),
+    path("settings/", include("notifications.urls")),
     path("backoffice/", include("claims.backoffice_urls")),
     path("bailiff/", include("bailiffs.urls")),
     prefix_default_language=False,

@@ -2,7 +2,10 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 
+from bailiffs.selectors import is_office_member
 from claims.models import SweepRun
+from creditors.models import User
+from creditors.selectors import current_membership
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -23,4 +26,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponseRedirect:
-    return redirect("claims:list")
+    """Each kind of user starts where their work is."""
+    user = request.user
+    if not isinstance(user, User):
+        return redirect("account_login")
+    if current_membership(request) is not None:
+        return redirect("dashboard")
+    if is_office_member(user=user):
+        return redirect("bailiffs:queue")
+    if user.is_staff:
+        return redirect("backoffice:review-list")
+    return redirect("creditors:security")

@@ -107,10 +107,97 @@ EXPECTATIONS: dict[str, Expect] = {
     "account_logout": _everyone(302, method="post"),
     "set_language": _everyone(302, method="post", data={"language": "nl"}),
     # --- accounts pages (issue 6) ---
+    # Team and companies show the caller's own account (an outsider sees B's); staff and bailiffs
+    # have none. Owners manage, others get a 403; an empty POST names no invitation/member (404).
+    **{
+        name: Expect(
+            {"anonymous": 302, "outsider": status, "bailiff": 404, "staff": 404}
+            | dict.fromkeys(TENANT, status),
+            method=method,
+        )
+        for name, status, method in (
+            ("creditors:team", 200, "get"),
+            ("creditors:companies", 200, "get"),
+            ("creditors:company-switch", 302, "post"),  # back to "all companies"
+        )
+    },
+    "creditors:invite": Expect(  # an empty form: shown again with its errors
+        {"anonymous": 302, "owner": 200, "member": 403, "read_only": 403, "outsider": 200}
+        | {"bailiff": 404, "staff": 404},
+        method="post",
+    ),
+    **{
+        name: Expect(
+            {"anonymous": 302, "owner": 404, "member": 403, "read_only": 403}
+            | dict.fromkeys(NOT_TENANT, 404),
+            method=method,
+        )
+        for name, method in (
+            ("creditors:company-edit", "get"),  # no ?company=: no such company
+            ("creditors:invitation-revoke", "post"),
+            ("creditors:member-role", "post"),
+            ("creditors:member-remove", "post"),
+        )
+    },
+    "creditors:invitation": _everyone(404),  # an unknown key: "this link is not valid"
+    "creditors:security": Expect({"anonymous": 302} | dict.fromkeys(TENANT | NOT_TENANT, 200)),
     # --- submission pages (issue 6) ---
+    # A new claim is made in the caller's own account (B's for the outsider); read-only members
+    # are refused (403). The claim is A's draft: its resume, pay and transfer pages send the
+    # draft on to its next step (302).
+    **{
+        name: Expect(
+            {"anonymous": 302, "owner": 200, "member": 200, "read_only": 403, "outsider": 200}
+            | {"bailiff": 404, "staff": 404}
+        )
+        for name in ("submit:start", "submit:check")
+    },
+    **{
+        f"submit:{step}": Expect(
+            {"anonymous": 302, "owner": status, "member": status, "read_only": 403}
+            | dict.fromkeys(NOT_TENANT, 404)
+        )
+        for step, status in (
+            ("resume", 302),
+            ("debtor", 200),
+            ("invoices", 200),
+            ("quote", 200),
+            ("pay", 302),
+            ("transfer", 302),
+        )
+    },
     # --- claim page actions (issue 6) ---
+    # A draft may be cancelled: members see the refund first; read-only members are refused.
+    "claims:cancel": Expect(
+        {"anonymous": 302, "owner": 200, "member": 200, "read_only": 403}
+        | dict.fromkeys(NOT_TENANT, 404)
+    ),
+    # Empty POSTs on a draft: its state offers none of these actions (409); an empty comment
+    # names the missing text (400); read-only members are refused (403).
+    **{
+        f"claims:{action}": Expect(
+            {"anonymous": 302, "owner": status, "member": status, "read_only": 403}
+            | dict.fromkeys(NOT_TENANT, 404),
+            method="post",
+        )
+        for action, status in (
+            ("direct-payment", 409),
+            ("plan", 409),
+            ("solvency", 409),
+            ("pv", 409),
+            ("consent", 409),
+            ("comment", 400),
+        )
+    },
     # --- dashboard and notifications (issue 6) ---
-    "home": _everyone(302),
+    # The dashboard shows the caller's own account (an outsider sees B's figures, never A's);
+    # bailiffs and staff have none. The settings page is every logged-in user's own.
+    "dashboard": Expect(
+        {"anonymous": 302, "outsider": 200, "bailiff": 404, "staff": 404}
+        | dict.fromkeys(TENANT, 200)
+    ),
+    "notifications:settings": Expect({"anonymous": 302} | dict.fromkeys(TENANT | NOT_TENANT, 200)),
+    "home": _everyone(302),  # to the dashboard, the office queue, the back office or login
     # Switching to account A: its members may; anyone else is told it does not exist.
     "account-switch": Expect(
         {"anonymous": 302} | dict.fromkeys(TENANT, 302) | dict.fromkeys(NOT_TENANT, 404),
