@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -29,7 +29,7 @@ from claims.selectors import (
 from claims.services import claim_document_add
 from claims.states import State
 from creditors.models import Membership, User
-from creditors.selectors import current_membership
+from creditors.selectors import membership_required
 
 
 class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
@@ -109,10 +109,7 @@ class ClaimDetailSerializer(ClaimSerializer):
 
 
 def require_membership(request: Request) -> Membership:
-    membership = current_membership(request._request)
-    if membership is None:
-        raise Http404(_("You are not a member of a creditor account."))
-    return membership
+    return membership_required(request._request)
 
 
 class ClaimListQuery(serializers.Serializer[Any]):

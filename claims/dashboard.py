@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, DateField, DecimalField, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -23,7 +23,7 @@ from claims.models import Claim, Invoice
 from claims.selectors import action_needed
 from claims.states import TERMINAL, State
 from creditors.models import Account, Company
-from creditors.selectors import current_company, current_membership
+from creditors.selectors import current_company, membership_required
 from fees.models import LedgerAccount, LedgerEntry, LedgerTransaction
 
 ZERO = Decimal("0.00")
@@ -280,9 +280,7 @@ def recovery_chart(months: list[MonthRecovery], *, width: int = 640, height: int
 @login_required
 @require_safe
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    membership = current_membership(request)
-    if membership is None:
-        raise Http404("You are not a member of a creditor account.")
+    membership = membership_required(request)
     account = membership.account
     company = current_company(request, membership)
     months = recovery_by_month(account=account, company=company, today=timezone.localdate())

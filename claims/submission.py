@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,7 +47,11 @@ from claims.services import (
 )
 from claims.states import ActorKind, State, TransitionNotAllowed
 from creditors.models import Company, Membership, User
-from creditors.selectors import companies_of, current_company, current_membership
+from creditors.selectors import (
+    companies_of,
+    current_company,
+    membership_required,
+)
 from debtors.identifiers import BELGIUM, format_be_enterprise, normalise_be_enterprise
 from debtors.models import Debtor
 from debtors.selectors import RegisterEntry, register_lookup
@@ -115,15 +119,8 @@ ALTERNATIVES: dict[str, Promise] = {
 # --- Access -----------------------------------------------------------------------------------
 
 
-def _membership(request: HttpRequest) -> Membership:
-    membership = current_membership(request)
-    if membership is None:
-        raise Http404("You are not a member of a creditor account.")
-    return membership
-
-
 def _writer(request: HttpRequest) -> Membership:
-    membership = _membership(request)
+    membership = membership_required(request)
     if not membership.can_write:
         raise PermissionDenied(_("Your role is read-only."))
     return membership
@@ -131,7 +128,7 @@ def _writer(request: HttpRequest) -> Membership:
 
 def _claim(request: HttpRequest, code: str) -> tuple[Membership, Claim]:
     """The account's claim (404 for another account's), for a member who may write (403)."""
-    membership = _membership(request)
+    membership = membership_required(request)
     claim = claim_get(account=membership.account, code=code)
     if not membership.can_write:
         raise PermissionDenied(_("Your role is read-only."))

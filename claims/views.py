@@ -53,7 +53,14 @@ from claims.services import (
 from claims.states import WITH_OFFICE, State, TransitionNotAllowed
 from claims.timeline import claim_timeline, claim_window
 from creditors.models import Membership, User
-from creditors.selectors import companies_of, current_company, current_membership
+from creditors.selectors import (
+    SESSION_ACCOUNT_KEY,
+    SESSION_COMPANY_KEY,
+    claim_membership_of,
+    companies_of,
+    current_company,
+    membership_required,
+)
 from fees.ledger import creditor_statement
 from fees.models import Refund
 from fees.services import consent_record
@@ -72,16 +79,9 @@ class ListFilters:
     sort: str
 
 
-def _membership_or_404(request: HttpRequest) -> Membership:
-    membership = current_membership(request)
-    if membership is None:
-        raise Http404("You are not a member of a creditor account.")
-    return membership
-
-
 @login_required
 def claim_list(request: HttpRequest) -> HttpResponse:
-    membership = _membership_or_404(request)
+    membership = membership_required(request)
     params = request.GET
     query = params.get("q", "")
     company = params.get("company", "")
@@ -426,8 +426,18 @@ def _detail_response(
 
 @login_required
 def claim_detail(request: HttpRequest, code: str) -> HttpResponse:
-    membership = _membership_or_404(request)
-    claim = claim_page_get(account=membership.account, code=code)
+    membership = membership_required(request)
+    try:
+        claim = claim_page_get(account=membership.account, code=code)
+    except Http404:
+        # A link from an e-mail may name a claim of another of the user's accounts: act there.
+        owner = claim_membership_of(user=request.user, code=code)  # type: ignore[arg-type]
+        if owner is None:
+            raise
+        request.session[SESSION_ACCOUNT_KEY] = owner.account_id
+        request.session.pop(SESSION_COMPANY_KEY, None)
+        messages.info(request, _("You now act in %(account)s.") % {"account": owner.account})
+        return redirect("claims:detail", code=code)
     return _detail_response(request, membership, claim)
 
 
@@ -448,7 +458,7 @@ def _after(claim: Claim, anchor: str) -> HttpResponse:
 @require_POST
 def claim_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     """Run one of the page's actions; refused, the page shows why with the input kept."""
-    membership = _membership_or_404(request)
+    membership = membership_required(request)
     claim = claim_page_get(account=membership.account, code=code)
     _writer_or_403(membership)
     page_action = PAGE_ACTIONS[action]
@@ -481,7 +491,7 @@ def _cancelled_message(amount: Decimal) -> str:
 @login_required
 def claim_cancel_page(request: HttpRequest, code: str) -> HttpResponse:
     """First what a cancellation would refund, then (POST) the cancellation itself."""
-    membership = _membership_or_404(request)
+    membership = membership_required(request)
     claim = claim_page_get(account=membership.account, code=code)
     _writer_or_403(membership)
     preview = cancel_preview(claim)
@@ -515,13 +525,13 @@ def claim_cancel_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def claim_document_download(request: HttpRequest, code: str, document_id: int) -> FileResponse:
-    membership = _membership_or_404(request)
+    membership = membership_required(request)
     document = claim_document_get(account=membership.account, code=code, document_id=document_id)
     return upload_response(document)
 
 
 @login_required
 def claim_legal_document(request: HttpRequest, code: str, document_id: int) -> FileResponse:
-    membership = _membership_or_404(request)
+    membership = membership_required(request)
     claim = claim_get(account=membership.account, code=code)
     return document_response(legal_document_get(claim=claim, document_id=document_id))

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from creditors.models import Account, ApiToken, Company, Invitation, Membership, User
 from creditors.services import hash_token
@@ -112,3 +113,17 @@ def invitation_by_key(*, key: str) -> Invitation | None:
         .filter(token_hash=hash_token(key))
         .first()
     )
+
+
+def claim_membership_of(*, user: User, code: str) -> Membership | None:
+    """The user's membership in the account that holds claim `code`, if the user is in it."""
+    return memberships_of(user=user).filter(account__claims__code=code).first()
+
+
+def membership_required(request: HttpRequest) -> Membership:
+    """The membership a creditor page acts under; for anyone outside every creditor account
+    (staff, bailiffs, a user whose last membership was removed) the page does not exist."""
+    membership = current_membership(request)
+    if membership is None:
+        raise Http404(_("You are not a member of a creditor account."))
+    return membership

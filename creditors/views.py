@@ -20,13 +20,13 @@ from creditors.selectors import (
     SESSION_COMPANY_KEY,
     companies_of,
     company_get,
-    current_membership,
     invitation_by_key,
     invitation_get,
     invitations_pending,
     members_of,
     membership_get,
     membership_of_account,
+    membership_required,
 )
 from creditors.services import (
     INVITATION_REFUSALS,
@@ -46,16 +46,8 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _membership_or_404(request: HttpRequest) -> Membership:
-    """Staff, bailiffs and anyone outside every creditor account: these pages do not exist."""
-    membership = current_membership(request)
-    if membership is None:
-        raise Http404("You are not a member of a creditor account.")
-    return membership
-
-
 def _owner_or_403(request: HttpRequest) -> Membership:
-    membership = _membership_or_404(request)
+    membership = membership_required(request)
     if membership.role != Role.OWNER:
         raise PermissionDenied(_("Only an owner of the account can do this."))
     return membership
@@ -91,7 +83,7 @@ def account_switch(request: HttpRequest) -> HttpResponseRedirect:
 @require_POST
 def company_switch(request: HttpRequest) -> HttpResponseRedirect:
     """Work for one company of the account (or all of them: an empty choice)."""
-    membership = _membership_or_404(request)
+    membership = membership_required(request)
     raw = request.POST.get("company", "")
     if raw:
         company = company_get(account=membership.account, company_id=raw)
@@ -121,7 +113,7 @@ def _team_page(
 
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
-    return _team_page(request, _membership_or_404(request))
+    return _team_page(request, membership_required(request))
 
 
 @login_required
@@ -289,7 +281,7 @@ def _save_company(request: HttpRequest, membership: Membership, form: CompanyFor
 @login_required
 @require_http_methods(["GET", "POST"])
 def companies(request: HttpRequest) -> HttpResponse:
-    membership = _membership_or_404(request)
+    membership = membership_required(request)
     is_owner = membership.role == Role.OWNER
     form = CompanyForm()
     if request.method == "POST":

@@ -612,3 +612,32 @@ def test_the_api_reports_a_direct_payment_through_the_same_service(world: World)
     assert client.post(f"/api/v1/claims/{served.code}/direct-payment", data).status_code == 200
     assert "€250.00" in page(world, served)
     assert not ClaimEvent.objects.filter(claim=early, name="direct_payment_reported").exists()
+
+
+@pytest.mark.django_db
+def test_a_link_to_a_claim_of_another_of_my_accounts_switches_to_that_account(
+    world: World,
+) -> None:
+    from creditors.models import Role
+    from creditors.services import membership_add
+
+    membership_add(
+        account=world.other_account, actor=world.owner, user=world.owner, role=Role.MEMBER
+    )
+    theirs = world.draft(account=world.other_account, reference="B-9")
+    client = world.client_for(world.owner)  # acts in account A (the oldest membership)
+
+    response = client.get(f"/claims/{theirs.code}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/claims/{theirs.code}/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert theirs.code in page.content.decode()
+    assert "You now act in" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_claim_of_an_account_i_am_not_in_stays_not_found(world: World) -> None:
+    theirs = world.draft(account=world.other_account, reference="B-9")
+    assert world.client_for(world.owner).get(f"/claims/{theirs.code}/").status_code == 404

@@ -143,7 +143,10 @@ def test_a_user_in_two_accounts_switches_between_them(world: World) -> None:
     html = client.get("/claims/").content.decode()
     assert theirs.code in html and mine.code not in html
     assert client.get(f"/api/v1/claims/{theirs.code}").status_code == 200
-    assert client.get(f"/claims/{mine.code}/").status_code == 404  # not in the chosen account
+    assert client.get(f"/api/v1/claims/{mine.code}").status_code == 404  # not the chosen account
+    # The page of a claim in another of the user's accounts (a link in an e-mail) switches to it.
+    assert client.get(f"/claims/{mine.code}/")["Location"] == f"/claims/{mine.code}/"
+    assert mine.code in client.get("/claims/").content.decode()
     assert client.post("/accounts/switch/", {"account": "x"}).status_code == 404
 
 
