@@ -24,18 +24,29 @@ def current_membership(request: HttpRequest) -> Membership | None:
     """The membership the request acts under, or None for a user outside every account.
 
     A token bound to an account acts in that account; a session acts in the account chosen in
-    the session, falling back to the user's oldest membership.
+    the session, falling back to the user's oldest membership. The answer is kept on the
+    request (the view, the header and the menu all ask), for as long as the choice stands.
     """
     user = request.user
     if not user.is_authenticated:
         return None
     assert isinstance(user, User)
     token = getattr(request, "auth", None)
+    chosen = request.session.get(SESSION_ACCOUNT_KEY) if hasattr(request, "session") else None
+    key = (user.pk, token.pk if isinstance(token, ApiToken) else None, chosen)
+    cached = getattr(request, "_current_membership", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    membership = _membership_for(user, token, chosen)
+    request._current_membership = (key, membership)  # type: ignore[attr-defined]
+    return membership
+
+
+def _membership_for(user: User, token: object, chosen: object) -> Membership | None:
     if isinstance(token, ApiToken):
         return membership_get(user=user, account_id=token.account_id) if token.account_id else None
-    chosen = request.session.get(SESSION_ACCOUNT_KEY) if hasattr(request, "session") else None
     if chosen is not None:
-        membership = membership_get(user=user, account_id=int(chosen))
+        membership = membership_get(user=user, account_id=int(str(chosen)))
         if membership is not None:
             return membership
     return memberships_of(user=user).first()

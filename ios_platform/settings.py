@@ -94,8 +94,14 @@ TEMPLATES = [
 ]
 
 
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60)
+
+
 def _database_from_url(url: str) -> dict[str, object]:
-    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=0))
+    # Reusing a connection saves 3–6 ms a request on PostgreSQL (docs/benchmarks.md, portal).
+    config: dict[str, object] = dict(
+        dj_database_url.parse(url, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if config["NAME"] != ":memory:":
             Path(str(config["NAME"])).parent.mkdir(parents=True, exist_ok=True)
