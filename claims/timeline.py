@@ -1,13 +1,15 @@
 """The IOS steps of a claim, done or coming, for the creditor's timeline (read-only)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import Claim
+from claims.models import Claim, ClaimEvent
+from claims.states import ActorKind
+from notifications.events import INTERNAL, event_words
 
 # (label, the event that marks the step done)
 STEPS: tuple[tuple[Promise, str], ...] = (
@@ -70,3 +72,46 @@ def claim_window(claim: Claim, today: date | None = None) -> Window | None:
         percent(claim.month_ends_on),
         percent(today),
     )
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    words: str
+    from_label: str
+    to_label: str
+    moved: bool
+    who: str
+    reason: str
+
+
+def _who(event: ClaimEvent) -> str:
+    if event.actor is not None:
+        return event.actor.email
+    return str(ACTOR_WORDS.get(event.actor_kind, ""))
+
+
+ACTOR_WORDS: dict[str, Promise] = {
+    ActorKind.SYSTEM: _("the platform"),
+    ActorKind.BAILIFF: _("the bailiff office"),
+    ActorKind.STAFF: _("our team"),
+    ActorKind.CREDITOR: _("your team"),
+}
+
+
+def claim_history(claim: Claim) -> list[HistoryLine]:
+    """The events in the creditor's words; the back office's own bookkeeping is left out."""
+    return [
+        HistoryLine(
+            at=event.created_at,
+            words=event_words(event.name),
+            from_label=event.get_from_state_display(),
+            to_label=event.get_to_state_display(),
+            moved=event.from_state != event.to_state,
+            who=_who(event),
+            # A person's words as written; the platform's own notes are English bookkeeping.
+            reason=event.reason if event.actor is not None else "",
+        )
+        for event in claim.events.all()
+        if event.name not in INTERNAL
+    ]

@@ -51,7 +51,7 @@ from claims.services import (
     direct_payment_possible,
 )
 from claims.states import WITH_OFFICE, State, TransitionNotAllowed
-from claims.timeline import claim_timeline, claim_window
+from claims.timeline import claim_history, claim_timeline, claim_window
 from creditors.models import Membership, User
 from creditors.selectors import (
     SESSION_ACCOUNT_KEY,
@@ -392,6 +392,7 @@ def _detail_context(
             else None
         ),
         "timeline": claim_timeline(claim),
+        "history": claim_history(claim),
         "window": claim_window(claim),
         "statement": creditor_statement(claim),
         "direct_payments": direct_payments_received(claim),

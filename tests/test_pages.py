@@ -58,7 +58,8 @@ def test_claim_detail_shows_history_and_deadlines(world: World) -> None:
     assert claim.code in html
     assert "Summons served" in html
     assert "PV possible from" in html
-    assert "serve_summons" in html  # the history names each step
+    assert "Summons to pay served" in html  # the history says each step in words
+    assert "serve_summons" not in html  # never the internal event name
     assert "Possible next steps" in html
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from pytest_django.live_server_helper import LiveServer
@@ -38,14 +39,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.skip(reason=f"needs chromium at {CHROMIUM}"))
 
 
+def _serialized_contents() -> dict[str, str]:
+    """The rows the migrations made (tariffs...), as serialized when the test DB was set up."""
+    found = {}
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            found[alias] = contents
+    return found
+
+
 @pytest.fixture(scope="package")
-def playwright() -> Iterator[Playwright]:
+def playwright(django_db_setup: None) -> Iterator[Playwright]:
     # The sync API runs an event loop in the test thread; Django would then refuse the ORM calls
     # the test itself makes (fixtures, assertions), so allow them for the browser tests only.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    serialized = _serialized_contents()
     try:
         with sync_playwright() as p:
+            # With a running loop Django keeps its connections per context, not per thread: the
+            # test now gets new connection objects, which must also know the serialized rows for
+            # the serialized rollback to restore them after the previous test's flush.
+            for alias, contents in serialized.items():
+                connections[alias]._test_serialized_contents = contents  # type: ignore[attr-defined]
             yield p
     finally:
         if previous is None:
@@ -104,3 +121,14 @@ def log_in_context(context: BrowserContext, base_url: str, user: User) -> None:
 def logged_in_page(context: BrowserContext, base_url: str, creditor: User) -> Page:
     log_in_context(context, base_url, creditor)
     return context.new_page()
+
+
+@pytest.fixture
+def staff_page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A staff member's page in a browser context of its own (its own cookies and session)."""
+    staff = user_create_verified(email="staff@browser.test", password=PASSWORD, is_staff=True)
+    context = browser.new_context(base_url=base_url, locale="en-GB", timezone_id="Europe/Brussels")
+    context.set_default_timeout(TIMEOUT_MS)
+    log_in_context(context, base_url, staff)
+    yield context.new_page()
+    context.close()
