@@ -134,7 +134,8 @@ def test_a_note_that_needs_the_creditor_is_mailed_too(world: World) -> None:
     )
     send_event_emails()
     assert _recipients() == Counter({"owner@a.test": 1, "member@a.test": 1})
-    assert "payment facilities" in mail.outbox[0].subject
+    # In the users' default language, the account's company's (Dutch here).
+    assert "afbetalingsfaciliteiten" in mail.outbox[0].subject
 
 
 class FailingBackend(EmailBackend):
