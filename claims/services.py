@@ -643,6 +643,32 @@ def claim_document_add(
     return document
 
 
+@transaction.atomic
+def claim_document_remove(*, account: Account, actor: User, claim: Claim, document_id: int) -> str:
+    """Take a wrongly chosen file off a draft (once submitted, the dossier's files stay).
+
+    Returns the file's name; the removal is an event like the upload was.
+    """
+    _check_tenant(account, claim)
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    if locked.state != State.DRAFT:
+        raise ValidationError({"document": [_("Files can only be removed from a draft.")]})
+    document = ClaimDocument.objects.filter(claim=locked, pk=document_id).first()
+    if document is None:
+        raise ValidationError({"document": [_("This file is not on the claim (any more).")]})
+    name, digest = document.original_name, document.sha256
+    document.file.delete(save=False)
+    document.delete()
+    claim_note(
+        account=account,
+        claim=locked,
+        name="document_removed",
+        actor=Actor(kind=ActorKind.CREDITOR, user=actor),
+        data={"document_id": document_id, "sha256": digest},
+    )
+    return name
+
+
 _OPEN_WITH_REGISTER = [s for s in State if s not in TERMINAL and s != State.DRAFT]
 _STOPPING = {"bankrupt", "reorganisation"}
 

@@ -158,6 +158,7 @@ NOTES: dict[str, str] = {
     "acceptance_sla_breached": "not accepted within the working-hour acceptance SLA",
     "service_sla_breached": "summons not served within the working-day service SLA",
     "document_added": "a document was added to the dossier",
+    "document_removed": "the creditor took a file off the draft",
     "finding_overridden": "staff set aside a finding that asked for a review",
     "flagged_for_review": "the register changed: staff should look at the claim again",
     "summons_manner": "how the summons was served",

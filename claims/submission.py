@@ -40,6 +40,7 @@ from claims.selectors import claim_get
 from claims.services import (
     claim_create_draft,
     claim_document_add,
+    claim_document_remove,
     claim_facts,
     claim_submit,
     claim_update_draft,
@@ -481,6 +482,21 @@ def _save_invoices(
     return True
 
 
+def _remove_chosen_document(request: HttpRequest, membership: Membership, claim: Claim) -> None:
+    """A "Remove" button next to a file: the rest of the form is saved as with "Save"."""
+    raw = request.POST.get("remove_document", "")
+    if not raw.isdigit():
+        return
+    try:
+        name = claim_document_remove(
+            account=membership.account, actor=_user(request), claim=claim, document_id=int(raw)
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return
+    messages.success(request, _("%(name)s is removed.") % {"name": name})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def invoices(request: HttpRequest, code: str) -> HttpResponse:
@@ -492,6 +508,7 @@ def invoices(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         uploads = UploadForm(request.POST, request.FILES)
         _store_uploads(uploads, membership, _user(request), claim)
+        _remove_chosen_document(request, membership, claim)
         formset = InvoiceFormSet(request.POST, prefix="invoices")
         details = DetailsForm(request.POST)
         saved = _save_invoices(request, membership, claim, formset, details, errors)

@@ -107,6 +107,7 @@ EVENT_WORDS: dict[str, Promise] = {
     "enforcement_failed": _("Enforcement found nothing to seize"),
     "solvency_checked": _("Solvency check passed"),
     "document_added": _("Document added"),
+    "document_removed": _("Document removed from the draft"),
     "summons_manner": _("How the summons was served was recorded"),
     "debtor_paid": _("The debtor paid (part of) the claim"),
     "facilities_requested": _("The debtor asks for payment facilities"),

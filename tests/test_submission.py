@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -16,6 +17,8 @@ from claims.models import Claim, ClaimDocument, Invoice
 from claims.services import (
     DraftDetails,
     InvoiceInput,
+    claim_document_add,
+    claim_document_remove,
     claim_submit,
     claim_update_draft,
 )
@@ -628,3 +631,56 @@ def test_the_last_invoice_cannot_be_removed(world: World, register: RegisterExtr
     assert response.status_code == 400
     assert "Keep at least one invoice." in response.content.decode()
     assert Invoice.objects.filter(claim=claim).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_wrong_file_is_removed_from_the_draft_and_the_typed_invoices_are_saved(
+    world: World, register: RegisterExtract
+) -> None:
+    client = world.client_for(world.owner)
+    claim = _start(client, world)
+    url = f"/claims/new/{claim.code}/invoices/"
+    client.post(url, _step2(_invoice(0, "F-1", "500.00"), invoice_file=_pdf("wrong.pdf")))
+    document = ClaimDocument.objects.get(claim=claim)
+    assert "wrong.pdf" in client.get(url).content.decode()
+
+    response = client.post(
+        url, _step2(_invoice(0, "F-1", "650.00"), remove_document=str(document.pk)), follow=True
+    )
+
+    page = response.content.decode()
+    assert "wrong.pdf is removed." in page
+    assert not ClaimDocument.objects.filter(claim=claim).exists()
+    assert Invoice.objects.get(claim=claim).amount == Decimal("650.00")  # nothing typed is lost
+    assert claim.events.filter(name="document_removed").count() == 1
+
+
+@pytest.mark.django_db
+def test_files_of_a_submitted_claim_or_another_claim_cannot_be_removed(world: World) -> None:
+    submitted = world.claim_in(State.AWAITING_ADVANCE)
+    kept = claim_document_add(
+        account=world.account, actor=world.owner, claim=submitted, kind="invoice", upload=_pdf()
+    )
+    with pytest.raises(ValidationError, match="only be removed from a draft"):
+        claim_document_remove(
+            account=world.account, actor=world.owner, claim=submitted, document_id=kept.pk
+        )
+    draft = world.draft()
+    with pytest.raises(ValidationError, match="not on the claim"):
+        claim_document_remove(
+            account=world.account, actor=world.owner, claim=draft, document_id=kept.pk
+        )
+    assert ClaimDocument.objects.filter(pk=kept.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_read_only_member_cannot_remove_a_file(world: World) -> None:
+    draft = world.draft()
+    kept = claim_document_add(
+        account=world.account, actor=world.owner, claim=draft, kind="invoice", upload=_pdf()
+    )
+    response = world.client_for(world.read_only).post(
+        f"/claims/new/{draft.code}/invoices/", {"remove_document": str(kept.pk)}
+    )
+    assert response.status_code == 403
+    assert ClaimDocument.objects.filter(pk=kept.pk).exists()
