@@ -160,6 +160,10 @@ def payment_succeed(*, payment: Payment, actor: User | None, payment_intent: str
         confirmed_by=actor,
         stripe_payment_intent=payment_intent or locked.stripe_payment_intent,
     )
+    # A transfer announced earlier is no longer awaited: staff must not confirm it as well.
+    Payment.objects.filter(
+        claim_id=locked.claim_id, method=Payment.Method.TRANSFER, state=Payment.State.PENDING
+    ).exclude(pk=locked.pk).update(state=Payment.State.FAILED)
     claim = Claim.objects.get(pk=locked.claim_id)
     ledger_advance_received(
         claim=claim, amount=locked.amount, actor=actor, key=f"advance-received-{locked.pk}"

@@ -684,3 +684,24 @@ def test_a_read_only_member_cannot_remove_a_file(world: World) -> None:
     )
     assert response.status_code == 403
     assert ClaimDocument.objects.filter(pk=kept.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_card_payment_after_a_transfer_was_announced_withdraws_the_transfer(
+    world: World, fake_stripe: FakeStripe
+) -> None:
+    from fees.services import payment_succeed
+
+    claim = world.claim_in(State.AWAITING_ADVANCE)
+    client = world.client_for(world.owner)
+    client.post(f"/claims/new/{claim.code}/pay/", {"method": "transfer"})
+    client.post(f"/claims/new/{claim.code}/pay/", {"method": "stripe"})
+    card = Payment.objects.get(claim=claim, method="stripe")
+    staff = world.client_for(world.staff)
+    assert claim.payment_reference in staff.get("/backoffice/money/").content.decode()
+
+    assert payment_succeed(payment=card, actor=None) is True
+
+    transfer = Payment.objects.get(claim=claim, method="transfer")
+    assert transfer.state == Payment.State.FAILED  # staff no longer see it to confirm
+    assert claim.payment_reference not in staff.get("/backoffice/money/").content.decode()
