@@ -68,7 +68,7 @@ def bailiff_costs_incurred(claim: Claim, vat_percent: Decimal) -> Deduction:
     return Deduction("bailiff_costs", money(booked * HUNDRED / (HUNDRED + vat_percent)), booked)
 
 
-def _fee(code: str, tables: Tables, vat_percent: Decimal) -> Deduction:
+def fee_deduction(code: str, tables: Tables, vat_percent: Decimal) -> Deduction:
     excl = tables.amount(code)
     return Deduction(code, excl, excl + percent_of(excl, vat_percent), tables.tariffs[code].id)
 
@@ -80,7 +80,10 @@ def _solvency_checked(claim: Claim) -> bool:
 
 
 def _deductions(claim: Claim, reason: str, tables: Tables, vat: Decimal) -> list[Deduction]:
-    file_fee, solvency = _fee("file_fee", tables, vat), _fee("solvency_fee", tables, vat)
+    file_fee, solvency = (
+        fee_deduction("file_fee", tables, vat),
+        fee_deduction("solvency_fee", tables, vat),
+    )
     # The solvency check is a bailiff cost actually incurred once it was done.
     incurred = [
         *([solvency] if _solvency_checked(claim) else []),
@@ -127,7 +130,7 @@ def refund_quote(claim: Claim, reason: str) -> RefundQuote:
     advance_excl = Decimal(str(payment.quote["excl_vat"])) if payment else ZERO
     quote = RefundQuote(reason=reason, advance_excl_vat=advance_excl, vat_percent=vat)
     if reason == R.STOPPED_AFTER_SERVICE:
-        quote.creditor_owes = _damages_owed(claim, tables)
+        quote.creditor_owes = damages_owed(claim, tables)
         return quote
     quote.deductions = _deductions(claim, reason, tables, vat)
     kept = sum((d.amount_incl_vat for d in quote.deductions), ZERO)
@@ -136,7 +139,7 @@ def refund_quote(claim: Claim, reason: str) -> RefundQuote:
     return quote
 
 
-def _damages_owed(claim: Claim, tables: Tables) -> Decimal:
+def damages_owed(claim: Claim, tables: Tables) -> Decimal:
     """Stopped after service: the creditor owes the damages clause, never above 10 %."""
     principal = claim.total
     owed = damages_clause(principal, claim.damages_clause_percent, claim.damages_clause_minimum)

@@ -28,9 +28,13 @@ from fees.ledger import (
 )
 from fees.models import CostConsent, Payment, Refund
 from fees.money import Advance, advance, damages_clause, interest, ios_cap, money
-from fees.refunds import Deduction, paid_advance, refund_quote
-from fees.refunds import _damages_owed as damages_owed  # the rules' own figures, not copies
-from fees.refunds import _fee as fee_deduction
+from fees.refunds import (  # the rules' own figures, not copies
+    Deduction,
+    damages_owed,
+    fee_deduction,
+    paid_advance,
+    refund_quote,
+)
 from fees.selectors import tables_on
 
 
